@@ -1,0 +1,224 @@
+"""The database: where it is, opening it with the right settings, and keeping its schema current."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dangvien_cli.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+ENV_VAR = "DANGVIEN_DB"
+DEFAULT_FILE = "dangvien.db"
+# The newest migration. tests/test_db.py checks that it is Alembic's head, so that opening a
+# current database needs one small query and no Alembic import.
+HEAD_REVISION = "0001"
+BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the database is: a SQLAlchemy URL, and the file when it is SQLite."""
+
+    url: str
+    path: Path | None  # None for a server database or SQLite in memory
+
+    @property
+    def display(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        # Never show a password that a URL may carry.
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def locate(db: str | None) -> Location:
+    """The database from --db, else $DANGVIEN_DB, else ./dangvien.db."""
+    value = db or os.environ.get(ENV_VAR) or DEFAULT_FILE
+    if "://" not in value:
+        path = Path(value).expanduser().resolve()
+        return Location(url=f"sqlite:///{path}", path=path)
+    if value.startswith("sqlite:///") and value not in ("sqlite://", "sqlite:///:memory:"):
+        raw = value.removeprefix("sqlite:///").split("?", 1)[0]
+        if raw and raw != ":memory:":
+            return Location(url=value, path=Path(raw).expanduser().resolve())
+    return Location(url=value, path=None)
+
+
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # The driver's own transaction handling is switched off so that SQLAlchemy's "begin"
+    # event below decides between BEGIN and BEGIN IMMEDIATE.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # A write transaction takes the write lock at once (BEGIN IMMEDIATE): two writers then
+    # wait for each other (busy timeout) instead of failing halfway with "database is locked".
+    write = conn.get_execution_options().get("write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def create_engine_for(location: Location) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    if location.path is not None:
+        _create_private_file(location.path)
+        engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if location.url.startswith("sqlite"):
+        from sqlalchemy.pool import StaticPool
+
+        engine = create_engine(location.url, poolclass=StaticPool)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(location.url, pool_pre_ping=True)
+
+
+def _create_private_file(path: Path) -> None:
+    """A new database file is readable by its owner only: it holds minors' personal data."""
+    if path.exists():
+        return
+    if not path.parent.exists():
+        raise DatabaseError(
+            f"Không có thư mục {path.parent} để tạo cơ sở dữ liệu {path.name}. "
+            "Hãy tạo thư mục đó hoặc chọn đường dẫn khác bằng --db."
+        )
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"Không tạo được tệp cơ sở dữ liệu {path}: {exc.strerror}.") from exc
+    os.close(fd)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database, or None for an empty database."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            if inspect(conn).get_table_names():
+                raise DatabaseError(
+                    "Cơ sở dữ liệu này không phải của dangvien (có bảng nhưng không có phiên bản "
+                    "lược đồ). Hãy chọn tệp khác bằng --db."
+                )
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from sqlalchemy import create_engine
+
+    script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def backup_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database with SQLite's online backup: safe while another process writes."""
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(target, 0o600)
+
+
+def upgrade(engine: Engine, location: Location, notify: Callable[[str], None]) -> None:
+    """Bring the schema to the newest revision, keeping a copy of an older SQLite file first."""
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
+        return
+    if revision is not None and location.path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = location.path.with_name(f"{location.path.name}.truoc-nang-cap-{revision}-{stamp}")
+        backup_sqlite(location.path, copy)
+        notify(f"Đã sao lưu cơ sở dữ liệu trước khi nâng cấp lược đồ: {copy}")
+    from alembic import command
+    from alembic.util.exc import CommandError
+
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except CommandError as exc:
+        raise DatabaseError(
+            f"Cơ sở dữ liệu {location.display} có phiên bản lược đồ {revision}, mới hơn "
+            "phiên bản dangvien này hiểu được. Hãy cập nhật dangvien."
+        ) from exc
+    if revision is not None:
+        notify(f"Đã nâng cấp lược đồ cơ sở dữ liệu từ {revision} lên {HEAD_REVISION}.")
+
+
+class Database:
+    """An opened database: its location, engine and sessions."""
+
+    def __init__(self, location: Location, notify: Callable[[str], None] | None = None) -> None:
+        self.location = location
+        self._notify = notify or (lambda _message: None)
+        try:
+            self.engine = create_engine_for(location)
+            upgrade(self.engine, location, self._notify)
+        except DatabaseError:
+            raise
+        except Exception as exc:  # the driver's errors: a locked, damaged or foreign file
+            raise DatabaseError(
+                f"Không mở được cơ sở dữ liệu {location.display}: {exc}. "
+                "Hãy kiểm tra đường dẫn (--db) và quyền đọc/ghi tệp."
+            ) from exc
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from sqlmodel import Session
+
+        bind = self.engine.execution_options(write=True) if write else self.engine
+        with Session(bind, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(db: str | None, notify: Callable[[str], None] | None = None) -> Database:
+    return Database(locate(db), notify)
