@@ -1,0 +1,139 @@
+"""The command line: the Typer app, its global options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+
+import typer
+from typer.core import TyperGroup
+
+from dangvien_cli import __version__
+from dangvien_cli.errors import DangvienError, ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dangvien_cli.db import Database
+
+
+def stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def stdout_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+class ErrorFunnel(TyperGroup):
+    """Every domain error ends here: one message on stderr, one exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DangvienError as exc:
+            from rich.markup import escape
+
+            stderr_console().print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
+            raise typer.Exit(int(exc.exit_code)) from exc
+        except KeyboardInterrupt:
+            stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
+            raise typer.Exit(130) from None
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        # In the order a user meets them, not alphabetical.
+        return list(self.commands)
+
+
+app = typer.Typer(
+    cls=ErrorFunnel,
+    name="dangvien",
+    help=(
+        "Theo dõi đoàn viên ưu tú trong học sinh THPT, từ khi được phát hiện đến khi trở thành "
+        "đảng viên chính thức.\n\n"
+        "Ví dụ:\n\n"
+        "  dangvien import 12A1.xlsx --school \"THPT Bình Lư\" --school-year 2024-2025\n\n"
+        "  dangvien students --school \"binh lu\" --class 12A1"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@dataclass
+class AppState:
+    db: str | None
+    command: str
+
+    def open_db(self) -> Database:
+        from rich.markup import escape
+
+        from dangvien_cli.db import open_database
+
+        console = stderr_console()
+        return open_database(self.db, notify=lambda m: console.print(escape(m)))
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppState)
+    return obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dangvien {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help=(
+                "Tệp cơ sở dữ liệu SQLite, hoặc URL SQLAlchemy "
+                "(postgresql+psycopg://…). Mặc định: biến DANGVIEN_DB, rồi ./dangvien.db."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
+    ] = False,
+) -> None:
+    """Theo dõi đoàn viên ưu tú trong học sinh THPT đến khi trở thành đảng viên."""
+    ctx.obj = AppState(db=db, command=" ".join(["dangvien", *sys.argv[1:]])[:500])
+
+
+def _register() -> None:
+    from dangvien_cli.cli import importing, listing, template
+
+    importing.register(app)
+    listing.register(app)
+    template.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """The console script."""
+    try:
+        app()
+    except DangvienError as exc:  # raised outside a command (e.g. in the callback)
+        stderr_console().print(f"Lỗi: {exc.message}")
+        sys.exit(int(exc.exit_code))
+    sys.exit(int(ExitCode.OK))

@@ -1,0 +1,379 @@
+"""`dangvien import`: read roster files into the database and say what happened to every row."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from dangvien_cli.cli import state, stderr_console, stdout_console
+from dangvien_cli.errors import DangvienError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dangvien_cli.importing import FileReport, ImportOptions
+    from dangvien_cli.importing.rows import RowError
+
+TERMINAL_ERRORS = 30  # rejected rows listed in the terminal; --errors writes them all
+
+HELP = """Nhập danh sách học sinh từ tệp Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods).
+
+Tự tìm dòng tiêu đề cột trong 30 dòng đầu (cả tiêu đề hai dòng có ô gộp, cả nhiều lớp nối nhau
+trong một trang), đọc tên trường, lớp, năm học, học kỳ từ các dòng tiêu đề hoặc tên trang;
+tùy chọn ghi trên dòng lệnh được ưu tiên hơn nội dung tệp. Mỗi tệp là một giao dịch: dòng hợp
+lệ được ghi, dòng sai bị từ chối kèm trang, dòng, cột, giá trị và lý do. Nhập lại cùng tệp
+không làm thay đổi gì; các mốc kết nạp đã ghi không bao giờ bị đụng tới.
+
+Mã thoát: 0 mọi dòng hợp lệ; 3 có dòng bị từ chối; 1 tệp không đọc được; 2 sai cách gọi.
+
+Ví dụ:
+
+  dangvien import 12A1.xlsx 12A2.xls --school "THPT Bình Lư" --school-year 2024-2025 --term hk1
+
+  dangvien import khoi12.xls --errors loi.xlsx
+
+  dangvien import danh-sach.xlsx --dry-run --json
+"""
+
+
+def _options(
+    school: str | None, school_year: str | None, term: str | None, class_name: str | None, strict: bool
+) -> ImportOptions:
+    from dangvien_cli.importing import ImportOptions
+    from dangvien_cli.importing.values import (
+        ValueProblem,
+        parse_class_name,
+        parse_school_year_option,
+        parse_term_option,
+    )
+    from dangvien_cli.text import clean
+
+    try:
+        year = parse_school_year_option(school_year) if school_year else None
+        term_code = parse_term_option(term) if term else None
+        klass = parse_class_name(class_name) if class_name else None
+    except ValueProblem as exc:
+        raise UsageError(exc.reason) from exc
+    return ImportOptions(
+        school=clean(school) if school else None,
+        school_year=year,
+        term=term_code,
+        class_name=klass,
+        strict=strict,
+    )
+
+
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Các tệp danh sách (.xlsx, .xlsm, .xls, .ods).", show_default=False),
+    ],
+    school: Annotated[
+        str | None, typer.Option("--school", help="Tên trường (ưu tiên hơn tên ghi trong tệp).")
+    ] = None,
+    school_year: Annotated[
+        str | None, typer.Option("--school-year", help="Năm học, ví dụ 2024-2025.")
+    ] = None,
+    term: Annotated[
+        str | None, typer.Option("--term", help="Học kỳ của kết quả: hk1, hk2 hoặc cn (cả năm).")
+    ] = None,
+    class_name: Annotated[
+        str | None, typer.Option("--class", help="Lớp, khi tệp không ghi (ví dụ 12A1).")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Có một dòng sai thì không ghi gì từ tệp đó.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ kiểm tra và báo cáo, không ghi gì.")
+    ] = False,
+    errors: Annotated[
+        Path | None,
+        typer.Option("--errors", help="Ghi các dòng bị từ chối ra tệp .xlsx này.", dir_okay=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
+) -> None:
+    app_state = state(ctx)
+    options = _options(school, school_year, term, class_name, strict)
+    if errors is not None and errors.suffix.lower() != ".xlsx":
+        raise UsageError(f"--errors cần tên tệp .xlsx (nhận được “{errors.name}”).")
+    from dangvien_cli.importing import import_file
+
+    db = app_state.open_db()
+    out = stdout_console()
+    err = stderr_console()
+    reports: list[FileReport] = []
+    failures: list[dict[str, Any]] = []
+    worst = ExitCode.OK
+    user = _os_user()
+    for path in files:
+        try:
+            with _progress(err, enabled=not as_json) as progress, db.session(write=True) as session:
+                report = import_file(
+                    session,
+                    path,
+                    options,
+                    now=datetime.now().astimezone(),
+                    user=user,
+                    command=app_state.command,
+                    progress=progress,
+                )
+                if dry_run or (strict and report.rejected):
+                    report.written = False
+                    session.rollback()
+                    if strict and report.rejected:
+                        from dangvien_cli.importing.store import Counts
+
+                        for sheet in report.sheets:
+                            sheet.counts = Counts()
+        except DangvienError as exc:
+            failures.append({"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)})
+            if not as_json:
+                from rich.markup import escape
+
+                err.print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
+            worst = _worse(worst, exc.exit_code)
+            continue
+        reports.append(report)
+        if report.rejected:
+            worst = _worse(worst, ExitCode.ROWS_REJECTED)
+        if not as_json:
+            _print_report(out, report, strict=strict, dry_run=dry_run)
+    db.close()
+    if errors is not None:
+        rejected = [e for r in reports for e in r.errors]
+        _write_errors(errors, reports)
+        if not as_json:
+            if rejected:
+                out.print(f"Đã ghi {len(rejected)} dòng bị từ chối vào {errors}.")
+            else:
+                out.print(f"Không có dòng nào bị từ chối; {errors} chỉ có tiêu đề.")
+    if as_json:
+        typer.echo(json.dumps(_json(reports, failures), ensure_ascii=False, indent=2))
+    elif len(reports) > 1:
+        _print_totals(out, reports)
+    if worst != ExitCode.OK:
+        raise typer.Exit(int(worst))
+
+
+_SEVERITY = {ExitCode.OK: 0, ExitCode.ROWS_REJECTED: 1, ExitCode.FAILURE: 2, ExitCode.USAGE: 3}
+
+
+def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
+    return a if _SEVERITY.get(a, 2) >= _SEVERITY.get(b, 2) else b
+
+
+def _os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a bare container
+        return None
+
+
+class _RichProgress:
+    def __init__(self, console: Console) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("dòng"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task: Any = None
+
+    def __enter__(self) -> _RichProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def start(self, description: str, total: int) -> None:
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, amount: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, amount)
+
+    def finish(self) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, completed=self._progress.tasks[0].total)
+
+
+class _Quiet:
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def start(self, description: str, total: int) -> None:
+        pass
+
+    def advance(self, amount: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def _progress(console: Console, *, enabled: bool) -> _RichProgress | _Quiet:
+    if enabled and console.is_terminal:
+        return _RichProgress(console)
+    return _Quiet()
+
+
+def _json(reports: list[FileReport], failures: list[dict[str, Any]]) -> dict[str, Any]:
+    files = [r.as_json() for r in reports]
+    for failure in failures:
+        files.append(
+            {
+                "path": failure["path"],
+                "sheets": [],
+                "created": 0,
+                "updated": 0,
+                "unchanged": 0,
+                "rejected": 0,
+                "written": False,
+                "errors": [],
+                "error": failure["error"],
+                "exit_code": failure["exit_code"],
+            }
+        )
+    totals = {k: sum(int(f[k]) for f in files) for k in ("created", "updated", "unchanged", "rejected")}
+    return {"files": files, "totals": totals}
+
+
+def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"[bold]{escape(Path(report.path).name)}[/]", title_justify="left")
+    for name, justify in (
+        ("Trang", "left"),
+        ("Trường", "left"),
+        ("Năm học · kỳ", "left"),
+        ("Lớp", "left"),
+        ("Dòng đọc", "right"),
+        ("Mới", "right"),
+        ("Cập nhật", "right"),
+        ("Không đổi", "right"),
+        ("Bị từ chối", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for s in report.sheets:
+        period = " · ".join(x for x in (s.school_year, s.term) if x)
+        table.add_row(
+            escape(s.name),
+            escape(s.school or ""),
+            period,
+            escape(", ".join(s.classes)),
+            str(s.rows),
+            str(s.counts.created),
+            str(s.counts.updated),
+            str(s.counts.unchanged),
+            f"[red]{s.rejected}[/]" if s.rejected else "0",
+        )
+    out.print(table)
+    for school in report.schools_created:
+        out.print(f"Đã tạo trường mới: {escape(school)}.")
+    for note in report.notes:
+        out.print(f"[yellow]Lưu ý:[/] {escape(note)}")
+    unknown = sorted({c for s in report.sheets for c in s.unknown_columns})
+    if unknown:
+        out.print(
+            "Cột không thuộc mẫu, được giữ làm dữ liệu thêm: "
+            + ", ".join(f"“{escape(c)}”" for c in unknown)
+        )
+    if report.errors:
+        _print_errors(out, report.errors)
+    if dry_run:
+        out.print("[yellow]Chạy thử (--dry-run): không ghi gì vào cơ sở dữ liệu.[/]")
+    elif strict and report.rejected:
+        out.print(
+            f"[red]--strict: tệp có {report.rejected} dòng sai nên không ghi gì từ tệp này.[/]"
+        )
+
+
+def _print_errors(out: Console, errors: list[RowError]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Dòng bị từ chối", title_justify="left", show_lines=False)
+    table.add_column("Trang")
+    table.add_column("Dòng", justify="right")
+    table.add_column("Cột")
+    table.add_column("Giá trị")
+    table.add_column("Lý do", overflow="fold")
+    for e in errors[:TERMINAL_ERRORS]:
+        column = f"{e.column_letter} “{e.column}”" if e.column else ""
+        table.add_row(escape(e.sheet), str(e.row), escape(column), escape(e.value), escape(e.reason))
+    out.print(table)
+    if len(errors) > TERMINAL_ERRORS:
+        out.print(
+            f"… và {len(errors) - TERMINAL_ERRORS} dòng nữa. Dùng --errors loi.xlsx để có đủ danh sách."
+        )
+
+
+def _print_totals(out: Console, reports: list[FileReport]) -> None:
+    created = sum(r.counts.created for r in reports if r.written)
+    updated = sum(r.counts.updated for r in reports if r.written)
+    unchanged = sum(r.counts.unchanged for r in reports)
+    rejected = sum(r.rejected for r in reports)
+    out.print(
+        f"[bold]Tổng cộng {len(reports)} tệp:[/] {created} mới, {updated} cập nhật, "
+        f"{unchanged} không đổi, {rejected} bị từ chối."
+    )
+
+
+def _write_errors(path: Path, reports: list[FileReport]) -> None:
+    """The rejected rows with their original cells, and the column and reason added."""
+    from dangvien_cli.exporting import safe_cell, save_workbook
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Dòng bị từ chối"
+    head = ["Tệp", "Trang", "Dòng", "Cột", "Giá trị", "Lý do"]
+    width = max((len(e.cells) for r in reports for e in r.errors), default=0)
+    headers: list[str] = []
+    for r in reports:
+        for e in r.errors:
+            if len(e.headers) > len(headers):
+                headers = list(e.headers)
+    head += [headers[i] if i < len(headers) and headers[i] else f"Cột {i + 1}" for i in range(width)]
+    ws.append(head)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FDE9D9")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for r in reports:
+        for e in r.errors:
+            column = f"{e.column_letter} ({e.column})" if e.column else ""
+            values = [Path(r.path).name, e.sheet, e.row, column, e.value, e.reason, *e.cells]
+            ws.append([safe_cell(v) for v in values])
+    for letter, w in zip("ABCDEF", (22, 14, 7, 24, 22, 60), strict=True):
+        ws.column_dimensions[letter].width = w
+    ws.freeze_panes = "A2"
+    save_workbook(wb, path)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import", help=HELP, no_args_is_help=True)(import_command)

@@ -1,0 +1,389 @@
+"""Finding the tables in a sheet: header rows, the columns they name, and the titles above them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dangvien_cli.importing.reader import Sheet
+from dangvien_cli.importing.values import parse_school_year, parse_term
+from dangvien_cli.text import clean, fold
+
+HEADER_SEARCH_ROWS = 30
+
+# Each field a roster or milestone sheet may carry, with the headers schools use for it, folded
+# (no diacritics, lower case). A header matches when its folded text equals an alias, or starts
+# with one followed by a space or "(" (e.g. "Họ và tên học sinh", "Ngày sinh (dd/mm/yyyy)").
+ALIASES: dict[str, tuple[str, ...]] = {
+    "stt": ("stt", "so tt", "so thu tu", "tt"),
+    "student_code": (
+        "ma hoc sinh",
+        "ma hs",
+        "ma dinh danh bo gd&dt",
+        "ma dinh danh bo gddt",
+        "ma dinh danh",
+        "ma dinh danh hoc sinh",
+        "ma moet",
+        "ma so hoc sinh",
+        "ma so",
+        "ma",
+    ),
+    "full_name": ("ho va ten", "ho ten", "ho va ten hoc sinh", "ho ten hoc sinh", "ten hoc sinh"),
+    "date_of_birth": ("ngay sinh", "ngay thang nam sinh", "ngay, thang, nam sinh", "nam sinh"),
+    "gender": ("gioi tinh", "gioi", "nam/nu", "nam, nu"),
+    "female": ("nu",),  # a "Nữ" column marked x for girls
+    "ethnicity": ("dan toc",),
+    "religion": ("ton giao",),
+    "national_id": (
+        "so dinh danh ca nhan",
+        "so dinh danh",
+        "cccd",
+        "so cccd",
+        "can cuoc cong dan",
+        "so can cuoc",
+        "cmnd/cccd",
+        "ma dinh danh ca nhan",
+    ),
+    "class_name": ("lop", "lop hoc", "ten lop"),
+    "grade_level": ("khoi", "khoi hoc", "khoi lop"),
+    "academic": ("hoc luc", "ket qua hoc tap", "hl", "xep loai hoc luc", "kqht", "xl hoc luc"),
+    "conduct": (
+        "hanh kiem",
+        "ket qua ren luyen",
+        "hk",
+        "xep loai hanh kiem",
+        "kqrl",
+        "xl hanh kiem",
+    ),
+    "youth_union_joined": ("ngay vao doan", "ngay ket nap doan", "ngay ket nap vao doan"),
+    "youth_union": ("doan vien", "la doan vien", "dv", "doan"),
+    "school": ("truong", "ten truong"),
+    # milestone sheets
+    "class_date": (
+        "ngay hoc lop boi duong",
+        "ngay hoc lop bd",
+        "lop boi duong nhan thuc ve dang",
+        "ngay hoc lop cam tinh",
+        "lop boi duong",
+    ),
+    "certificate_no": ("so giay chung nhan", "so chung nhan", "giay chung nhan", "so gcn"),
+    "mentor": ("dang vien giup do", "dang vien duoc phan cong giup do", "nguoi giup do"),
+    "mentor_date": ("ngay phan cong", "ngay phan cong giup do"),
+    "recommend_date": ("ngay chi bo de nghi", "ngay chi bo xet", "chi bo de nghi"),
+    "decision_no": ("so quyet dinh ket nap", "so quyet dinh", "so qd ket nap", "so qd"),
+    "decision_date": ("ngay quyet dinh ket nap", "ngay quyet dinh", "ngay qd ket nap", "ngay qd"),
+    "ceremony_date": ("ngay ket nap", "ngay le ket nap", "ngay to chuc ket nap"),
+}
+MILESTONE_FIELDS = frozenset(
+    {
+        "class_date",
+        "certificate_no",
+        "mentor",
+        "mentor_date",
+        "recommend_date",
+        "decision_no",
+        "decision_date",
+        "ceremony_date",
+    }
+)
+ROSTER_ONLY_FIELDS = frozenset(
+    {
+        "date_of_birth",
+        "gender",
+        "female",
+        "ethnicity",
+        "academic",
+        "conduct",
+        "youth_union",
+        "national_id",
+    }
+)
+GRADED_FIELDS = frozenset({"academic", "conduct"})
+
+_EXACT: dict[str, str] = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+_PREFIXES = sorted(_EXACT.items(), key=lambda item: -len(item[0]))
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    field: str
+    term: str | None = None  # "Học lực HK1" → hk1
+
+
+def match_header(text: str) -> HeaderMatch | None:
+    """The field a header cell names, or None."""
+    key = fold(text).strip(" :.*")
+    if not key:
+        return None
+    if key in _EXACT:
+        return HeaderMatch(_EXACT[key])
+    for alias, name in _PREFIXES:
+        if len(alias) < 3 or not key.startswith(alias):
+            continue
+        rest = key[len(alias) :]
+        if not rest.startswith((" ", "(")):
+            continue
+        term = parse_term(rest) if name in GRADED_FIELDS else None
+        return HeaderMatch(name, term)
+    return None
+
+
+@dataclass
+class Column:
+    index: int
+    header: str  # as written (both rows of a two-row header, joined by " / ")
+    field: str | None
+    term: str | None = None  # from "Học kỳ I" above it, or from the header itself
+    scale_hint: str | None = None  # tt58/tt22 from the header wording
+
+
+@dataclass
+class Context:
+    """What the titles above a table (or the sheet name) say about it."""
+
+    school: str | None = None
+    class_name: str | None = None
+    school_year: int | None = None
+    term: str | None = None
+
+
+@dataclass
+class Table:
+    """One table found in a sheet: its columns and the rows holding its data."""
+
+    sheet: str
+    header_first: int  # 0-based rows
+    header_last: int
+    columns: list[Column]
+    first_row: int
+    end_row: int  # exclusive
+    context: Context = field(default_factory=Context)
+
+    @property
+    def fields(self) -> dict[str, Column]:
+        """The first column of each field (a term-qualified grade column counts separately)."""
+        out: dict[str, Column] = {}
+        for col in self.columns:
+            if col.field is not None and col.field not in out:
+                out[col.field] = col
+        return out
+
+    @property
+    def kind(self) -> str:
+        names = {c.field for c in self.columns if c.field}
+        if names & MILESTONE_FIELDS and not names & ROSTER_ONLY_FIELDS:
+            return "milestones"
+        return "roster"
+
+    @property
+    def unknown_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.field is None and c.header]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return clean(value)
+    return ""
+
+
+def _row_matches(row: list[object]) -> dict[int, HeaderMatch]:
+    found: dict[int, HeaderMatch] = {}
+    for i, value in enumerate(row):
+        text = _text(value)
+        if text and len(text) <= 80:
+            match = match_header(text)
+            if match is not None:
+                found[i] = match
+    return found
+
+
+def _is_header(matches: dict[int, HeaderMatch]) -> bool:
+    names = {m.field for m in matches.values()}
+    if "full_name" in names:
+        return len(names - {"stt"}) >= 2
+    # A milestone sheet keyed by code may lack names; a roster never does.
+    return "student_code" in names and len(names & MILESTONE_FIELDS) >= 1
+
+
+def find_tables(sheet: Sheet) -> list[Table]:
+    """Every table in the sheet: the first header within the first 30 rows, then any repeats."""
+    rows = sheet.rows
+    headers: list[int] = []
+    first_matches: dict[int, HeaderMatch] | None = None
+    for r, row in enumerate(rows):
+        if first_matches is None and r >= HEADER_SEARCH_ROWS:
+            return []
+        matches = _row_matches(row)
+        if _is_header(matches):
+            if first_matches is None:
+                first_matches = matches
+            headers.append(r)
+    if not headers:
+        return []
+    tables: list[Table] = []
+    title_start = 0
+    for n, h in enumerate(headers):
+        next_h = headers[n + 1] if n + 1 < len(headers) else len(rows)
+        columns, header_last = _columns(sheet, h)
+        # The next table's titles sit just above its header: they end this table's data.
+        end = _titles_start(rows, next_h, header_last + 1) if n + 1 < len(headers) else len(rows)
+        context = _context(rows[title_start:h], columns)
+        tables.append(
+            Table(
+                sheet=sheet.name,
+                header_first=h,
+                header_last=header_last,
+                columns=columns,
+                first_row=header_last + 1,
+                end_row=end,
+                context=context,
+            )
+        )
+        title_start = end
+    return tables
+
+
+def _titles_start(rows: list[list[object]], header: int, floor: int) -> int:
+    """Walk up from a repeated header over its title rows and blank rows."""
+    r = header
+    while r - 1 >= floor and _is_title_like(rows[r - 1]):
+        r -= 1
+    return r
+
+
+def _is_title_like(row: list[object]) -> bool:
+    filled = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
+    if not filled:
+        return True
+    return len(filled) <= 2 and all(isinstance(v, str) for v in filled)
+
+
+def _columns(sheet: Sheet, h: int) -> tuple[list[Column], int]:
+    """The columns under header row h, reading a second header row below it when there is one."""
+    rows = sheet.rows
+    top = rows[h]
+    below = rows[h + 1] if h + 1 < len(rows) else []
+    width = max(len(top), len(below))
+    top_matches = _row_matches(top)
+    name_col = next(i for i, m in top_matches.items() if m.field == "full_name") if any(
+        m.field == "full_name" for m in top_matches.values()
+    ) else next(iter(top_matches))
+    two_rows = _is_second_header(below, name_col)
+    groups = _group_labels(sheet, h, top, below, width) if two_rows else {}
+    columns: list[Column] = []
+    from dangvien_cli.importing.values import scale_from_header
+
+    for i in range(width):
+        upper = _text(top[i]) if i < len(top) else ""
+        lower = _text(below[i]) if two_rows and i < len(below) else ""
+        own = lower or upper
+        group = groups.get(i) if lower else None
+        header = f"{group} / {own}" if group and group != own else own
+        match = match_header(own) if own else None
+        term = None
+        if match is not None:
+            term = match.term
+            if term is None and group:
+                term = parse_term(group)
+        columns.append(
+            Column(
+                index=i,
+                header=header,
+                field=match.field if match else None,
+                term=term,
+                scale_hint=scale_from_header(fold(own)) if match else None,
+            )
+        )
+    return columns, (h + 1 if two_rows else h)
+
+
+def _is_second_header(below: list[object], name_col: int) -> bool:
+    """Row h+1 continues the header when it names fields and carries no student."""
+    if not below:
+        return False
+    if name_col < len(below) and _text(below[name_col]):
+        return False
+    texts = [_text(v) for v in below if _text(v)]
+    if not texts or any(not isinstance(v, str) for v in below if v not in ("", None)):
+        return False
+    return any(match_header(t) is not None for t in texts)
+
+
+def _group_labels(
+    sheet: Sheet, h: int, top: list[object], below: list[object], width: int
+) -> dict[int, str]:
+    """For each column of a two-row header, the label of the merged group cell above it."""
+    groups: dict[int, str] = {}
+    for (r1, c1), (r2, c2) in sheet.merged:
+        if r1 == h and r2 == h and c2 > c1:
+            label = _text(top[c1]) if c1 < len(top) else ""
+            for c in range(c1, c2 + 1):
+                groups[c] = label
+    # Without merge information (.ods), a group label runs right over the empty top cells.
+    current = ""
+    for i in range(width):
+        upper = _text(top[i]) if i < len(top) else ""
+        lower = _text(below[i]) if i < len(below) else ""
+        if upper:
+            current = upper if lower else ""
+        if lower and i not in groups and current:
+            groups[i] = current
+    return groups
+
+
+_CLASS_IN_TITLE = re.compile(r"\blop\s*:?\s*(\d{1,2}\s?[a-z0-9]{0,6}(?:\s?\d{1,2})?)\b")
+_SCHOOL_SEGMENT = re.compile(r"^(?:truong\s+)?(?:thpt|thcs|pt|pt dtnt|ptdtnt|ttgdnn|tt|trung tam)\b")
+_SHEET_CLASS = re.compile(r"^\s*(\d{1,2})\s?([A-Za-z][A-Za-z0-9]{0,5})\s*$")
+_ACRONYMS = frozenset(
+    {"THPT", "THCS", "TH", "PT", "DTNT", "PTDTNT", "GDNN", "GDTX", "TT", "GDNN-GDTX", "DTBT"}
+)
+
+
+def _context(title_rows: list[list[object]], columns: list[Column]) -> Context:
+    ctx = Context()
+    for row in title_rows:
+        for value in row:
+            text = _text(value)
+            if not text or len(text) > 200:
+                continue
+            folded = fold(text)
+            if ctx.school is None:
+                ctx.school = school_from_title(text)
+            if ctx.class_name is None:
+                m = _CLASS_IN_TITLE.search(folded)
+                if m:
+                    ctx.class_name = m.group(1).replace(" ", "").upper()
+            if ctx.school_year is None:
+                ctx.school_year = parse_school_year(text)
+            if ctx.term is None:
+                ctx.term = parse_term(text)
+    return ctx
+
+
+def class_from_sheet_name(name: str) -> str | None:
+    m = _SHEET_CLASS.match(name)
+    if not m or not 6 <= int(m.group(1)) <= 12:
+        return None
+    return (m.group(1) + m.group(2)).upper()
+
+
+def school_from_title(text: str) -> str | None:
+    """'TRƯỜNG THPT MƯỜNG KIM - NĂM HỌC 2024-2025' → 'THPT Mường Kim'."""
+    for segment in re.split(r"\s+[-–—]\s+|,\s*", text):
+        folded = fold(segment)
+        if folded.startswith("truong ") or _SCHOOL_SEGMENT.match(folded):
+            words = segment.split()
+            if fold(words[0]) == "truong":
+                words = words[1:]
+            if not words:
+                return None
+            return " ".join(_pretty_word(w) for w in words)
+    return None
+
+
+def _pretty_word(word: str) -> str:
+    if word.upper() in _ACRONYMS or any(ch.isdigit() for ch in word):
+        return word.upper()
+    if word.isupper():
+        return word[:1] + word[1:].lower()
+    return word

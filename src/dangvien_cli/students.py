@@ -1,0 +1,130 @@
+"""Students: listing them with their most recent class, filtered the way users ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from dangvien_cli.models import Enrollment, Person, School, SchoolYear, Student, YouthUnion
+from dangvien_cli.text import fold, name_sort_key
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    student_id: int
+    student_code: str | None
+    full_name: str
+    school: str
+    class_name: str | None
+    grade: int | None
+    school_year: str | None
+    date_of_birth: date | None
+    birth_year: int | None
+    gender: str | None
+    ethnicity: str | None
+    religion: str | None
+    youth_union_member: bool | None
+
+    @property
+    def birth(self) -> str | None:
+        """ISO date, or the 4-digit year when only the year is known."""
+        if self.date_of_birth is not None:
+            return self.date_of_birth.isoformat()
+        return None if self.birth_year is None else f"{self.birth_year:04d}"
+
+    @property
+    def birth_display(self) -> str:
+        if self.date_of_birth is not None:
+            return self.date_of_birth.strftime("%d/%m/%Y")
+        return "" if self.birth_year is None else str(self.birth_year)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "student_code": self.student_code,
+            "full_name": self.full_name,
+            "school": self.school,
+            "class_name": self.class_name,
+            "grade": self.grade,
+            "school_year": self.school_year,
+            "date_of_birth": self.birth,
+            "gender": self.gender,
+            "ethnicity": self.ethnicity,
+            "religion": self.religion,
+            "youth_union_member": self.youth_union_member,
+        }
+
+
+def list_students(
+    session: Session,
+    *,
+    school_id: int | None = None,
+    class_name: str | None = None,
+    search: str | None = None,
+    school_year: int | None = None,
+) -> list[StudentRow]:
+    """Each student once, with the class of their most recent school year (or of `school_year`,
+    which then keeps only that year's rosters), sorted by school, class and name the Vietnamese way."""
+    latest = (
+        select(
+            Enrollment.student_id.label("student_id"),
+            func.max(SchoolYear.start_year).label("start_year"),
+        )
+        .join(SchoolYear, SchoolYear.id == Enrollment.school_year_id)
+        .group_by(Enrollment.student_id)
+    )
+    if school_year is not None:
+        latest = latest.where(SchoolYear.start_year == school_year)
+    latest_sq = latest.subquery()
+    stmt = (
+        select(
+            Student.id,
+            Student.student_code,
+            Person.full_name,
+            School.name,
+            Enrollment.class_name,
+            Enrollment.grade,
+            SchoolYear.label,
+            Person.date_of_birth,
+            Person.birth_year,
+            Person.gender,
+            Person.ethnicity,
+            Person.religion,
+            YouthUnion.is_member,
+        )
+        .join(Person, Person.id == Student.person_id)
+        .join(School, School.id == Student.school_id)
+        .outerjoin(latest_sq, latest_sq.c.student_id == Student.id)
+        .outerjoin(SchoolYear, SchoolYear.start_year == latest_sq.c.start_year)
+        .outerjoin(
+            Enrollment,
+            and_(Enrollment.student_id == Student.id, Enrollment.school_year_id == SchoolYear.id),
+        )
+        .outerjoin(YouthUnion, YouthUnion.person_id == Person.id)
+    )
+    if school_year is not None:
+        stmt = stmt.where(latest_sq.c.start_year.is_not(None))
+    if school_id is not None:
+        stmt = stmt.where(Student.school_id == school_id)
+    if class_name is not None:
+        stmt = stmt.where(func.upper(Enrollment.class_name) == class_name.upper())
+    rows = [StudentRow(*r) for r in session.execute(stmt)]
+    if search:
+        needle = fold(search)
+        rows = [
+            r
+            for r in rows
+            if needle in fold(r.full_name) or (r.student_code and needle in r.student_code.lower())
+        ]
+    rows.sort(key=lambda r: (fold(r.school), _class_key(r.class_name), name_sort_key(r.full_name)))
+    return rows
+
+
+def _class_key(name: str | None) -> tuple[int, str]:
+    if not name:
+        return (99, "")
+    digits = "".join(ch for ch in name[:2] if ch.isdigit())
+    return (int(digits) if digits else 98, name)
