@@ -5,7 +5,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -217,3 +217,25 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+# The Core tables, for bulk statements and typed queries (`person_t.c.full_name`).
+unit_t = _table(Unit)
+school_t = _table(School)
+year_t = _table(SchoolYear)
+person_t = _table(Person)
+student_t = _table(Student)
+enrollment_t = _table(Enrollment)
+result_t = _table(TermResult)
+youth_t = _table(YouthUnion)
+milestone_t = _table(Milestone)
+target_t = _table(Target)
+batch_t = _table(ImportBatch)
+audit_t = _table(AuditLog)
+setting_t = _table(Setting)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dangvien_cli.errors import AmbiguousError, NotFoundError
-from dangvien_cli.models import Enrollment, School, SchoolYear, Student, Unit
+from dangvien_cli.models import School, Unit, enrollment_t, student_t, year_t
 from dangvien_cli.text import collation_key, school_key
 
 
@@ -34,9 +34,7 @@ def resolve_school(session: Session, query: str) -> School:
         return partial[0]
     if not partial:
         known = ", ".join(sorted((s.name for s in schools), key=collation_key)) or "(chưa có)"
-        raise NotFoundError(
-            f"Không có trường nào khớp “{query}”. Các trường đã có: {known}."
-        )
+        raise NotFoundError(f"Không có trường nào khớp “{query}”. Các trường đã có: {known}.")
     names = "; ".join(sorted((s.name for s in partial), key=collation_key))
     raise AmbiguousError(
         f"“{query}” khớp với {len(partial)} trường: {names}. Hãy ghi tên đầy đủ hơn."
@@ -44,26 +42,32 @@ def resolve_school(session: Session, query: str) -> School:
 
 
 def list_schools(session: Session) -> list[SchoolRow]:
-    counts = dict(
-        session.execute(select(Student.school_id, func.count()).group_by(Student.school_id)).tuples()
-    )
-    latest = dict(
-        session.execute(
-            select(Student.school_id, func.max(SchoolYear.start_year))
-            .join(Enrollment, Enrollment.student_id == Student.id)
-            .join(SchoolYear, SchoolYear.id == Enrollment.school_year_id)
-            .group_by(Student.school_id)
-        ).tuples()
-    )
-    units = {u.id: u.name for u in session.scalars(select(Unit))}
-    rows = [
-        SchoolRow(
-            id=s.id or 0,
-            name=s.name,
-            unit=units.get(s.unit_id) if s.unit_id else None,
-            students=int(counts.get(s.id, 0)),
-            latest_year=f"{latest[s.id]}-{latest[s.id] + 1}" if latest.get(s.id) else None,
+    s, e, y = student_t.c, enrollment_t.c, year_t.c
+    counts: dict[int, int] = {
+        int(school_id): int(n)
+        for school_id, n in session.execute(select(s.school_id, func.count()).group_by(s.school_id))
+    }
+    latest: dict[int, int] = {
+        int(school_id): int(year)
+        for school_id, year in session.execute(
+            select(s.school_id, func.max(y.start_year))
+            .join(enrollment_t, e.student_id == s.id)
+            .join(year_t, y.id == e.school_year_id)
+            .group_by(s.school_id)
         )
-        for s in session.scalars(select(School))
-    ]
+    }
+    units = {u.id: u.name for u in session.scalars(select(Unit))}
+    rows = []
+    for school in session.scalars(select(School)):
+        sid = school.id
+        assert sid is not None
+        rows.append(
+            SchoolRow(
+                id=sid,
+                name=school.name,
+                unit=units.get(school.unit_id) if school.unit_id else None,
+                students=counts.get(sid, 0),
+                latest_year=f"{latest[sid]}-{latest[sid] + 1}" if sid in latest else None,
+            )
+        )
     return sorted(rows, key=lambda r: collation_key(r.name))

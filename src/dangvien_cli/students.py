@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.models import Enrollment, Person, School, SchoolYear, Student, YouthUnion
+from dangvien_cli.models import (
+    enrollment_t,
+    person_t,
+    school_t,
+    student_t,
+    year_t,
+    youth_t,
+)
 from dangvien_cli.text import fold, name_sort_key
 
 
@@ -67,51 +74,53 @@ def list_students(
     school_year: int | None = None,
 ) -> list[StudentRow]:
     """Each student once, with the class of their most recent school year (or of `school_year`,
-    which then keeps only that year's rosters), sorted by school, class and name the Vietnamese way."""
+    which then keeps only that year's rosters), sorted by school, class and Vietnamese name."""
+    st, p, sc, e, y, yu = (
+        student_t.c,
+        person_t.c,
+        school_t.c,
+        enrollment_t.c,
+        year_t.c,
+        youth_t.c,
+    )
     latest = (
-        select(
-            Enrollment.student_id.label("student_id"),
-            func.max(SchoolYear.start_year).label("start_year"),
-        )
-        .join(SchoolYear, SchoolYear.id == Enrollment.school_year_id)
-        .group_by(Enrollment.student_id)
+        select(e.student_id.label("student_id"), func.max(y.start_year).label("start_year"))
+        .join(year_t, y.id == e.school_year_id)
+        .group_by(e.student_id)
     )
     if school_year is not None:
-        latest = latest.where(SchoolYear.start_year == school_year)
+        latest = latest.where(y.start_year == school_year)
     latest_sq = latest.subquery()
     stmt = (
         select(
-            Student.id,
-            Student.student_code,
-            Person.full_name,
-            School.name,
-            Enrollment.class_name,
-            Enrollment.grade,
-            SchoolYear.label,
-            Person.date_of_birth,
-            Person.birth_year,
-            Person.gender,
-            Person.ethnicity,
-            Person.religion,
-            YouthUnion.is_member,
+            st.id,
+            st.student_code,
+            p.full_name,
+            sc.name,
+            e.class_name,
+            e.grade,
+            y.label,
+            p.date_of_birth,
+            p.birth_year,
+            p.gender,
+            p.ethnicity,
+            p.religion,
+            yu.is_member,
         )
-        .join(Person, Person.id == Student.person_id)
-        .join(School, School.id == Student.school_id)
-        .outerjoin(latest_sq, latest_sq.c.student_id == Student.id)
-        .outerjoin(SchoolYear, SchoolYear.start_year == latest_sq.c.start_year)
-        .outerjoin(
-            Enrollment,
-            and_(Enrollment.student_id == Student.id, Enrollment.school_year_id == SchoolYear.id),
-        )
-        .outerjoin(YouthUnion, YouthUnion.person_id == Person.id)
+        .join(person_t, p.id == st.person_id)
+        .join(school_t, sc.id == st.school_id)
+        .outerjoin(latest_sq, latest_sq.c.student_id == st.id)
+        .outerjoin(year_t, y.start_year == latest_sq.c.start_year)
+        .outerjoin(enrollment_t, and_(e.student_id == st.id, e.school_year_id == y.id))
+        .outerjoin(youth_t, yu.person_id == p.id)
     )
     if school_year is not None:
         stmt = stmt.where(latest_sq.c.start_year.is_not(None))
     if school_id is not None:
-        stmt = stmt.where(Student.school_id == school_id)
+        stmt = stmt.where(st.school_id == school_id)
     if class_name is not None:
-        stmt = stmt.where(func.upper(Enrollment.class_name) == class_name.upper())
-    rows = [StudentRow(*r) for r in session.execute(stmt)]
+        stmt = stmt.where(func.upper(e.class_name) == class_name.upper())
+    rows = [StudentRow(*tuple(r)) for r in session.execute(stmt)]
     if search:
         needle = fold(search)
         rows = [

@@ -1,11 +1,10 @@
-"""The command line: the Typer app, its global options, and the one place errors become exit codes."""
+"""The command line: the Typer app, its global options, and where errors become exit codes."""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
-
 
 import typer
 from typer.core import TyperGroup
@@ -34,7 +33,8 @@ def stdout_console() -> Console:
 class ErrorFunnel(TyperGroup):
     """Every domain error ends here: one message on stderr, one exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    # typer.Context is what Typer passes; the base class names Click's own Context.
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except DangvienError as exc:
@@ -46,7 +46,7 @@ class ErrorFunnel(TyperGroup):
             stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
             raise typer.Exit(130) from None
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         # In the order a user meets them, not alphabetical.
         return list(self.commands)
 
@@ -58,8 +58,8 @@ app = typer.Typer(
         "Theo dõi đoàn viên ưu tú trong học sinh THPT, từ khi được phát hiện đến khi trở thành "
         "đảng viên chính thức.\n\n"
         "Ví dụ:\n\n"
-        "  dangvien import 12A1.xlsx --school \"THPT Bình Lư\" --school-year 2024-2025\n\n"
-        "  dangvien students --school \"binh lu\" --class 12A1"
+        '  dangvien import 12A1.xlsx --school "THPT Bình Lư" --school-year 2024-2025\n\n'
+        '  dangvien students --school "binh lu" --class 12A1'
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",

@@ -42,7 +42,11 @@ Ví dụ:
 
 
 def _options(
-    school: str | None, school_year: str | None, term: str | None, class_name: str | None, strict: bool
+    school: str | None,
+    school_year: str | None,
+    term: str | None,
+    class_name: str | None,
+    strict: bool,
 ) -> ImportOptions:
     from dangvien_cli.importing import ImportOptions
     from dangvien_cli.importing.values import (
@@ -132,7 +136,9 @@ def import_command(
                         for sheet in report.sheets:
                             sheet.counts = Counts()
         except DangvienError as exc:
-            failures.append({"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)})
+            failures.append(
+                {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
+            )
             if not as_json:
                 from rich.markup import escape
 
@@ -255,7 +261,9 @@ def _json(reports: list[FileReport], failures: list[dict[str, Any]]) -> dict[str
                 "exit_code": failure["exit_code"],
             }
         )
-    totals = {k: sum(int(f[k]) for f in files) for k in ("created", "updated", "unchanged", "rejected")}
+    totals = {
+        k: sum(int(f[k]) for f in files) for k in ("created", "updated", "unchanged", "rejected")
+    }
     return {"files": files, "totals": totals}
 
 
@@ -264,18 +272,18 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
     from rich.table import Table
 
     table = Table(title=f"[bold]{escape(Path(report.path).name)}[/]", title_justify="left")
-    for name, justify in (
-        ("Trang", "left"),
-        ("Trường", "left"),
-        ("Năm học · kỳ", "left"),
-        ("Lớp", "left"),
-        ("Dòng đọc", "right"),
-        ("Mới", "right"),
-        ("Cập nhật", "right"),
-        ("Không đổi", "right"),
-        ("Bị từ chối", "right"),
+    for name, justify, wrap in (
+        ("Trang", "left", True),
+        ("Trường", "left", True),
+        ("Năm học · kỳ", "left", True),
+        ("Lớp", "left", True),
+        ("Đọc", "right", False),
+        ("Mới", "right", False),
+        ("Cập nhật", "right", False),
+        ("Giữ nguyên", "right", False),
+        ("Từ chối", "right", False),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify, no_wrap=not wrap)  # type: ignore[arg-type]
     for s in report.sheets:
         period = " · ".join(x for x in (s.school_year, s.term) if x)
         table.add_row(
@@ -322,11 +330,14 @@ def _print_errors(out: Console, errors: list[RowError]) -> None:
     table.add_column("Lý do", overflow="fold")
     for e in errors[:TERMINAL_ERRORS]:
         column = f"{e.column_letter} “{e.column}”" if e.column else ""
-        table.add_row(escape(e.sheet), str(e.row), escape(column), escape(e.value), escape(e.reason))
+        table.add_row(
+            escape(e.sheet), str(e.row), escape(column), escape(e.value), escape(e.reason)
+        )
     out.print(table)
     if len(errors) > TERMINAL_ERRORS:
         out.print(
-            f"… và {len(errors) - TERMINAL_ERRORS} dòng nữa. Dùng --errors loi.xlsx để có đủ danh sách."
+            f"… và {len(errors) - TERMINAL_ERRORS} dòng nữa. "
+            "Dùng --errors loi.xlsx để có đủ danh sách."
         )
 
 
@@ -343,10 +354,10 @@ def _print_totals(out: Console, reports: list[FileReport]) -> None:
 
 def _write_errors(path: Path, reports: list[FileReport]) -> None:
     """The rejected rows with their original cells, and the column and reason added."""
-    from dangvien_cli.exporting import safe_cell, save_workbook
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+
+    from dangvien_cli.exporting import safe_cell, save_workbook
 
     wb = Workbook()
     ws = wb.active
@@ -358,7 +369,9 @@ def _write_errors(path: Path, reports: list[FileReport]) -> None:
         for e in r.errors:
             if len(e.headers) > len(headers):
                 headers = list(e.headers)
-    head += [headers[i] if i < len(headers) and headers[i] else f"Cột {i + 1}" for i in range(width)]
+    head += [
+        headers[i] if i < len(headers) and headers[i] else f"Cột {i + 1}" for i in range(width)
+    ]
     ws.append(head)
     for cell in ws[1]:
         cell.font = Font(bold=True)

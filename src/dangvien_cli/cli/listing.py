@@ -46,7 +46,12 @@ def schools_command(
     db.close()
     if as_json:
         data = [
-            {"name": r.name, "unit": r.unit, "students": r.students, "latest_school_year": r.latest_year}
+            {
+                "name": r.name,
+                "unit": r.unit,
+                "students": r.students,
+                "latest_school_year": r.latest_year,
+            }
             for r in rows
         ]
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -56,7 +61,9 @@ def schools_command(
 
     out = stdout_console()
     if not rows:
-        out.print("Chưa có trường nào. Hãy nhập danh sách: dangvien import TỆP --school \"Tên trường\".")
+        out.print(
+            'Chưa có trường nào. Hãy nhập danh sách: dangvien import TỆP --school "Tên trường".'
+        )
         return
     table = Table(title="Các trường", title_justify="left")
     table.add_column("Trường")
@@ -122,16 +129,18 @@ def students_command(
         title += f" — {school_row.name}"
     if klass:
         title += f" — lớp {klass}"
+    years = {r.school_year for r in rows}
+    if len(years) == 1 and None not in years:
+        title += f" — năm học {years.pop()}"
     table = Table(title=escape(title), title_justify="left")
-    table.add_column("STT", justify="right")
-    table.add_column("Mã học sinh")
-    table.add_column("Họ và tên")
-    table.add_column("Ngày sinh")
-    table.add_column("Giới tính")
+    table.add_column("STT", justify="right", no_wrap=True)
+    table.add_column("Mã học sinh", no_wrap=True)
+    table.add_column("Họ và tên", min_width=14)
+    table.add_column("Ngày sinh", no_wrap=True)
+    table.add_column("Giới tính", no_wrap=True)
     table.add_column("Dân tộc")
-    table.add_column("Lớp")
-    table.add_column("Năm học")
-    table.add_column("Đoàn viên", justify="center")
+    table.add_column("Lớp", no_wrap=True)
+    table.add_column("Đoàn viên", justify="center", no_wrap=True)
     if school_row is None:
         table.add_column("Trường")
     for i, r in enumerate(rows, start=1):
@@ -144,7 +153,6 @@ def students_command(
             escape(r.gender or ""),
             escape(r.ethnicity or ""),
             escape(r.class_name or ""),
-            r.school_year or "",
             member,
         ]
         if school_row is None:

@@ -20,7 +20,7 @@ Ví dụ:
 
   dangvien template danh-sach.xlsx
 
-  dangvien template 12A1.xlsx --school "THPT Bình Lư" --class 12A1 --school-year 2024-2025 --term hk1
+  dangvien template 12A1.xlsx --school "THPT Bình Lư" --class 12A1 --school-year 2024-2025
 """
 
 

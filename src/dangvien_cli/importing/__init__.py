@@ -17,10 +17,8 @@ from dangvien_cli.importing.reader import Sheet, read_workbook
 from dangvien_cli.importing.rows import RosterRecord, RowError, TableParser, column_letter
 from dangvien_cli.importing.store import Counts, RosterWriter, ensure_school, ensure_school_year
 from dangvien_cli.importing.values import TERM_LABELS, school_year_label
-from dangvien_cli.models import ImportBatch
+from dangvien_cli.models import batch_t
 from dangvien_cli.text import detect_legacy, fix_legacy, fold
-
-batch_t = ImportBatch.__table__  # type: ignore[attr-defined]
 
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
 
@@ -330,13 +328,14 @@ def _plan(
     school = options.school or ctx.school
     if school is None:
         raise UsageError(
-            f"{where}: tệp không ghi tên trường. Hãy thêm --school \"Tên trường\", "
-            "ví dụ --school \"THPT Bình Lư\"."
+            f'{where}: tệp không ghi tên trường. Hãy thêm --school "Tên trường", '
+            'ví dụ --school "THPT Bình Lư".'
         )
     year = options.school_year or ctx.school_year
     if year is None:
         raise UsageError(
-            f"{where}: tệp không ghi năm học. Hãy thêm --school-year, ví dụ --school-year 2024-2025."
+            f"{where}: tệp không ghi năm học. Hãy thêm --school-year, "
+            "ví dụ --school-year 2024-2025."
         )
     graded_terms = {c.term for c in table.columns if c.field in GRADED_FIELDS}
     term = options.term or ctx.term
@@ -366,4 +365,6 @@ def _plan(
         term=term_label,
         unknown_columns=[c.header for c in table.unknown_columns],
     )
-    return _Planned(table=table, parser=parser, report=sheet_report, school=school, school_year=year)
+    return _Planned(
+        table=table, parser=parser, report=sheet_report, school=school, school_year=year
+    )

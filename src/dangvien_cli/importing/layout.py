@@ -265,9 +265,11 @@ def _columns(sheet: Sheet, h: int) -> tuple[list[Column], int]:
     below = rows[h + 1] if h + 1 < len(rows) else []
     width = max(len(top), len(below))
     top_matches = _row_matches(top)
-    name_col = next(i for i, m in top_matches.items() if m.field == "full_name") if any(
-        m.field == "full_name" for m in top_matches.values()
-    ) else next(iter(top_matches))
+    name_col = (
+        next(i for i, m in top_matches.items() if m.field == "full_name")
+        if any(m.field == "full_name" for m in top_matches.values())
+        else next(iter(top_matches))
+    )
     two_rows = _is_second_header(below, name_col)
     groups = _group_labels(sheet, h, top, below, width) if two_rows else {}
     columns: list[Column] = []
@@ -332,7 +334,9 @@ def _group_labels(
 
 
 _CLASS_IN_TITLE = re.compile(r"\blop\s*:?\s*(\d{1,2}\s?[a-z0-9]{0,6}(?:\s?\d{1,2})?)\b")
-_SCHOOL_SEGMENT = re.compile(r"^(?:truong\s+)?(?:thpt|thcs|pt|pt dtnt|ptdtnt|ttgdnn|tt|trung tam)\b")
+_SCHOOL_SEGMENT = re.compile(
+    r"^(?:truong\s+)?(?:thpt|thcs|pt|pt dtnt|ptdtnt|ttgdnn|tt|trung tam)\b"
+)
 _SHEET_CLASS = re.compile(r"^\s*(\d{1,2})\s?([A-Za-z][A-Za-z0-9]{0,5})\s*$")
 _ACRONYMS = frozenset(
     {"THPT", "THCS", "TH", "PT", "DTNT", "PTDTNT", "GDNN", "GDTX", "TT", "GDNN-GDTX", "DTBT"}

@@ -1,4 +1,4 @@
-"""Reading spreadsheet files (.xlsx, .xlsm, .xls, .ods) into plain rows, whatever they claim to be."""
+"""Reading spreadsheet files (.xlsx, .xlsm, .xls, .ods) into plain rows, whatever their name."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
 
 @dataclass
 class Sheet:
-    """One sheet: its rows of cell values (str, float, int, bool, date, datetime, …; "" is empty)."""
+    """One sheet: its rows of cell values (str, float, int, bool, date, datetime; "" is empty)."""
 
     name: str
     rows: list[list[object]]

@@ -140,7 +140,9 @@ def classify(row: list[object], table: Table) -> RowKind:
         numbers = [v for _, v in filled]
         if len(numbers) >= 3:  # "(1) (2) (3) …" under the header
             return RowKind(False)
-    key_cols = [fields[f].index for f in ("student_code", "full_name", "date_of_birth") if f in fields]
+    key_cols = [
+        fields[f].index for f in ("student_code", "full_name", "date_of_birth") if f in fields
+    ]
     if not any(i in key_cols for i, _ in filled):
         return RowKind(False)  # an ordinal alone, a stray note beside the table
     return RowKind(True)
@@ -255,7 +257,9 @@ class TableParser:
             if not full_name:
                 fail(f["full_name"], raw, "Thiếu họ và tên học sinh.")
             elif any(ch.isdigit() for ch in full_name) or len(full_name) > 100:
-                fail(f["full_name"], raw, "Họ và tên có chữ số hoặc quá dài: hãy kiểm tra lại ô này.")
+                fail(
+                    f["full_name"], raw, "Họ và tên có chữ số hoặc quá dài: hãy kiểm tra lại ô này."
+                )
         elif code is None:
             fail(None, "", "Dòng không có mã học sinh và họ tên.")
         values: dict[str, object] = {}

@@ -13,27 +13,18 @@ from sqlalchemy.orm import Session
 from dangvien_cli.importing.rows import RosterRecord
 from dangvien_cli.importing.values import Grade, grade_of_class, school_year_label
 from dangvien_cli.models import (
-    AuditLog,
-    Enrollment,
-    Person,
-    School,
-    SchoolYear,
-    Student,
-    TermResult,
-    YouthUnion,
+    audit_t,
+    enrollment_t,
+    person_t,
+    result_t,
+    school_t,
+    student_t,
+    year_t,
+    youth_t,
 )
 from dangvien_cli.text import school_key
 
 CHUNK = 5000  # parameters per IN (...) query: well under SQLite's and PostgreSQL's limits
-
-person_t: Table = Person.__table__  # type: ignore[attr-defined]
-student_t: Table = Student.__table__  # type: ignore[attr-defined]
-enrollment_t: Table = Enrollment.__table__  # type: ignore[attr-defined]
-result_t: Table = TermResult.__table__  # type: ignore[attr-defined]
-youth_t: Table = YouthUnion.__table__  # type: ignore[attr-defined]
-school_t: Table = School.__table__  # type: ignore[attr-defined]
-year_t: Table = SchoolYear.__table__  # type: ignore[attr-defined]
-audit_t: Table = AuditLog.__table__  # type: ignore[attr-defined]
 
 PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id")
 
@@ -281,7 +272,12 @@ class RosterWriter:
                 changes["class_name"] = [None, klass]
             elif current[0] is not None and klass is not None and current[0].class_name != klass:
                 enrol_updates.append(
-                    {"_id": current[0].id, "class_name": klass, "grade": grade, "batch_id": self.batch_id}
+                    {
+                        "_id": current[0].id,
+                        "class_name": klass,
+                        "grade": grade,
+                        "batch_id": self.batch_id,
+                    }
                 )
                 changes["class_name"] = [current[0].class_name, klass]
             # term results
@@ -364,9 +360,7 @@ class RosterWriter:
                 youth_inserts=youth_inserts,
             )
             counts.created += len(new_records)
-            audits.append(
-                self._audit("create", None, {"students_created": len(new_records)})
-            )
+            audits.append(self._audit("create", None, {"students_created": len(new_records)}))
         for table, rows in (
             (enrollment_t, enrol_inserts),
             (result_t, result_inserts),
@@ -484,7 +478,9 @@ class RosterWriter:
             stmt = update(table).where(table.c.id == bindparam("_id")).values(values)
             self.session.connection().execute(stmt, group)
 
-    def _audit(self, action: str, student_id: int | None, changes: dict[str, Any]) -> dict[str, Any]:
+    def _audit(
+        self, action: str, student_id: int | None, changes: dict[str, Any]
+    ) -> dict[str, Any]:
         return {
             "at": self.now,
             "os_user": self.user,
@@ -498,7 +494,9 @@ class RosterWriter:
 
 
 EMPTY_RESULT: dict[str, Any] = {
-    f"{kind}{suffix}": None for kind in ("academic", "conduct") for suffix in ("", "_scale", "_rank")
+    f"{kind}{suffix}": None
+    for kind in ("academic", "conduct")
+    for suffix in ("", "_scale", "_rank")
 }
 
 

@@ -1,4 +1,4 @@
-"""The first schema: units, schools, people, students, results, milestones, targets, imports, audit, settings
+"""The first schema: units, schools, people, students, results, milestones, targets, audit…
 
 Revision ID: 0001
 Revises:
@@ -8,9 +8,7 @@ Create Date: 2026-11-21 20:22:30.132865
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
 
 revision = "0001"
 down_revision = None
@@ -22,15 +20,15 @@ def upgrade() -> None:
     op.create_table(
         "person",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("full_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("full_name", sa.String(), nullable=False),
+        sa.Column("name_key", sa.String(), nullable=False),
         sa.Column("date_of_birth", sa.Date(), nullable=True),
         sa.Column("birth_year", sa.Integer(), nullable=True),
-        sa.Column("gender", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("ethnicity", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("religion", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("national_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("gender", sa.String(), nullable=True),
+        sa.Column("ethnicity", sa.String(), nullable=True),
+        sa.Column("religion", sa.String(), nullable=True),
+        sa.Column("national_id", sa.String(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("person", schema=None) as batch_op:
@@ -40,26 +38,26 @@ def upgrade() -> None:
         "school_year",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("start_year", sa.Integer(), nullable=False),
-        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("label", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("start_year"),
     )
     op.create_table(
         "setting",
-        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("value", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("key", sa.String(), nullable=False),
+        sa.Column("value", sa.String(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
     op.create_table(
         "unit",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("name_key", sa.String(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=True),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("dissolved_on", sa.Date(), nullable=True),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["parent_id"],
             ["unit.id"],
@@ -73,11 +71,11 @@ def upgrade() -> None:
     op.create_table(
         "school",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("party_cell", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("name_key", sa.String(), nullable=False),
+        sa.Column("party_cell", sa.String(), nullable=True),
         sa.Column("unit_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["unit_id"],
             ["unit.id"],
@@ -91,13 +89,13 @@ def upgrade() -> None:
     op.create_table(
         "import_batch",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("file_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("imported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("imported_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("file_name", sa.String(), nullable=False),
+        sa.Column("sha256", sa.String(), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("imported_by", sa.String(), nullable=True),
         sa.Column("school_id", sa.Integer(), nullable=True),
         sa.Column("school_year_id", sa.Integer(), nullable=True),
-        sa.Column("term", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("term", sa.String(), nullable=True),
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.Column("created", sa.Integer(), nullable=False),
         sa.Column("updated", sa.Integer(), nullable=False),
@@ -123,10 +121,10 @@ def upgrade() -> None:
         sa.Column("school_id", sa.Integer(), nullable=True),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
-        sa.Column("period_label", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("period_label", sa.String(), nullable=False),
         sa.Column("class_target", sa.Integer(), nullable=True),
         sa.Column("admitted_target", sa.Integer(), nullable=True),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["school_id"],
             ["school.id"],
@@ -144,11 +142,11 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("os_user", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("command", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("entity", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("os_user", sa.String(), nullable=True),
+        sa.Column("command", sa.String(), nullable=True),
+        sa.Column("action", sa.String(), nullable=False),
+        sa.Column("entity", sa.String(), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("changes", sa.JSON(), nullable=True),
@@ -166,16 +164,16 @@ def upgrade() -> None:
         "milestone",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("step", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("step", sa.String(), nullable=False),
         sa.Column("on_date", sa.Date(), nullable=False),
-        sa.Column("doc_number", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("mentor", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("acted_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("doc_number", sa.String(), nullable=True),
+        sa.Column("mentor", sa.String(), nullable=True),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("acted_by", sa.String(), nullable=True),
         sa.Column("replaces_id", sa.Integer(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
-        sa.Column("recorded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("recorded_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"],
             ["import_batch.id"],
@@ -200,12 +198,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.Integer(), nullable=False),
-        sa.Column("student_code", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("student_code", sa.String(), nullable=True),
+        sa.Column("name_key", sa.String(), nullable=False),
         sa.Column("extra", sa.JSON(), nullable=True),
         sa.Column("created_batch_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_batch_id"],
             ["import_batch.id"],
@@ -249,7 +247,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("student_id", sa.Integer(), nullable=False),
         sa.Column("school_year_id", sa.Integer(), nullable=False),
-        sa.Column("class_name", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("class_name", sa.String(), nullable=True),
         sa.Column("grade", sa.Integer(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -277,12 +275,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("student_id", sa.Integer(), nullable=False),
         sa.Column("school_year_id", sa.Integer(), nullable=False),
-        sa.Column("term", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("academic", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("academic_scale", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("term", sa.String(), nullable=False),
+        sa.Column("academic", sa.String(), nullable=True),
+        sa.Column("academic_scale", sa.String(), nullable=True),
         sa.Column("academic_rank", sa.Integer(), nullable=True),
-        sa.Column("conduct", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("conduct_scale", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("conduct", sa.String(), nullable=True),
+        sa.Column("conduct_scale", sa.String(), nullable=True),
         sa.Column("conduct_rank", sa.Integer(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
