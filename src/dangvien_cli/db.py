@@ -138,7 +138,6 @@ def _alembic_config(engine: Engine) -> Any:
 
 def alembic_head() -> str:
     from alembic.script import ScriptDirectory
-
     from sqlalchemy import create_engine
 
     script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
