@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,36 +14,31 @@ from dangvien_cli.errors import DangvienError
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: object) -> object:
-    """A value for openpyxl that is always data: text that looks like a formula stays text.
-
-    openpyxl writes a string starting with "=" as a formula; a roster cell such as
-    "=HYPERLINK(…)" must come back out exactly as the text it was.
-    """
-    if isinstance(value, str):
-        if value.startswith(_FORMULA_START):
-            return _TextCellValue(value)
-        return value
-    if isinstance(value, (int, float, date, datetime)) or value is None:
+def _plain(value: object) -> object:
+    if value is None or isinstance(value, (str, int, float, date, datetime)):
         return value
     return str(value)
 
 
-class _TextCellValue(str):
-    """A marker: write this string as text, never as a formula."""
+def append_row(sheet: Any, values: Sequence[object]) -> None:
+    """Append a row of data to an openpyxl sheet; text that looks like a formula stays text.
+
+    openpyxl stores a string starting with "=" as a formula. A roster cell such as
+    "=HYPERLINK(…)" must come back out exactly as the text it was, never as something Excel
+    runs, so such cells get the string data type after openpyxl has guessed.
+    """
+    plain = [_plain(v) for v in values]
+    sheet.append(plain)
+    row = sheet.max_row
+    for column, value in enumerate(plain, start=1):
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            cell = sheet.cell(row=row, column=column)
+            cell.value = value
+            cell.data_type = "s"
 
 
 def save_workbook(workbook: Any, path: Path) -> None:
-    """Save next to the target, then rename: a reader never sees half a file.
-
-    Cells marked by `safe_cell` get the string data type here, after openpyxl has guessed.
-    """
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, _TextCellValue):
-                    cell.value = str(cell.value)
-                    cell.data_type = "s"
+    """Save next to the target, then rename: a reader never sees half a file."""
     path = path.expanduser()
     if not path.parent.exists():
         raise DangvienError(f"Không có thư mục {path.parent} để ghi {path.name}.")
@@ -50,6 +46,7 @@ def save_workbook(workbook: Any, path: Path) -> None:
     os.close(fd)
     try:
         workbook.save(tmp)
+        os.chmod(tmp, 0o600)  # rosters of minors: readable by their owner only
         os.replace(tmp, path)
     except PermissionError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -357,7 +357,7 @@ def _write_errors(path: Path, reports: list[FileReport]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from dangvien_cli.exporting import safe_cell, save_workbook
+    from dangvien_cli.exporting import append_row, save_workbook
 
     wb = Workbook()
     ws = wb.active
@@ -381,7 +381,7 @@ def _write_errors(path: Path, reports: list[FileReport]) -> None:
         for e in r.errors:
             column = f"{e.column_letter} ({e.column})" if e.column else ""
             values = [Path(r.path).name, e.sheet, e.row, column, e.value, e.reason, *e.cells]
-            ws.append([safe_cell(v) for v in values])
+            append_row(ws, values)
     for letter, w in zip("ABCDEF", (22, 14, 7, 24, 22, 60), strict=True):
         ws.column_dimensions[letter].width = w
     ws.freeze_panes = "A2"

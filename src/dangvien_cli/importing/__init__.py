@@ -161,6 +161,7 @@ def import_file(
     report = FileReport(path=str(path))
     sheets = read_workbook(path)
     planned: list[_Planned] = []
+    milestone_sheets: list[str] = []
     for sheet in sheets:
         legacy = _fix_sheet_encoding(sheet)
         if legacy is not None:
@@ -178,7 +179,19 @@ def import_file(
                 )
             continue
         for table in tables:
+            if table.kind == "milestones":
+                milestone_sheets.append(sheet.name)
+                continue
             planned.append(_plan(path, sheet, table, options, report))
+    if milestone_sheets:
+        message = (
+            "là bảng theo dõi tiến độ kết nạp (lớp bồi dưỡng, giúp đỡ, quyết định…), không phải "
+            "danh sách lớp; phiên bản này chưa nhập bảng tiến độ"
+        )
+        names = ", ".join(f"“{n}”" for n in dict.fromkeys(milestone_sheets))
+        if not planned:
+            raise UsageError(f"{path.name}: trang {names} {message}.")
+        report.notes.append(f"Trang {names} {message}; đã bỏ qua.")
     if not planned:
         from dangvien_cli.errors import UnreadableFileError
 
@@ -242,7 +255,7 @@ def import_file(
         progress.advance(plan.table.end_row - plan.table.first_row)
         if not records:
             continue
-        school_id, school_name, created = ensure_school(session, plan.school, now)
+        school_id, school_name, created = _school(session, plan.school, options, now)
         if created:
             report.schools_created.append(school_name)
         plan.report.school = school_name
@@ -256,6 +269,9 @@ def import_file(
         )
     progress.finish()
     report.sheets = _merge_sheet_reports([p.report for p in planned])
+    report.sheets += [
+        SheetReport(name=n, kind="milestones") for n in dict.fromkeys(milestone_sheets)
+    ]
     c = report.counts
     session.execute(
         update(batch_t)
@@ -270,6 +286,20 @@ def import_file(
         )
     )
     return report
+
+
+def _school(
+    session: Session, name: str, options: ImportOptions, now: datetime
+) -> tuple[int, str, bool]:
+    """The school a table goes to. A name typed with --school may be short ("binh lu"), as
+    for `students --school`; a name read from a title is taken whole."""
+    if options.school is not None and name == options.school:
+        from dangvien_cli.schools import school_for_import
+
+        found = school_for_import(session, name)
+        if found is not None and found.id is not None:
+            return found.id, found.name, False
+    return ensure_school(session, name, now)
 
 
 def _same_student(a: RosterRecord, b: RosterRecord) -> bool:
@@ -319,12 +349,6 @@ def _plan(
     """Decide school, year, term and class for a table; refuse when one is needed but unknown."""
     ctx = table.context
     where = f"{path.name}, trang “{sheet.name}” (bảng ở dòng {table.header_first + 1})"
-    if table.kind == "milestones":
-        raise UsageError(
-            f"{where}: đây là bảng theo dõi tiến độ kết nạp (lớp bồi dưỡng, giúp đỡ, quyết định…), "
-            "không phải danh sách lớp. Phiên bản này mới nhập danh sách học sinh; bảng tiến độ sẽ "
-            "được nhập khi có lệnh ghi mốc (record)."
-        )
     school = options.school or ctx.school
     if school is None:
         raise UsageError(

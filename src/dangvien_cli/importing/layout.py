@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dangvien_cli.importing.reader import Sheet
 from dangvien_cli.importing.values import parse_school_year, parse_term
@@ -101,7 +102,12 @@ ROSTER_ONLY_FIELDS = frozenset(
 GRADED_FIELDS = frozenset({"academic", "conduct"})
 
 _EXACT: dict[str, str] = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
-_PREFIXES = sorted(_EXACT.items(), key=lambda item: -len(item[0]))
+# Prefix aliases grouped by their first word, longest first: a data cell ("nguyen van an")
+# is dismissed with one dictionary look-up.
+_PREFIXES: dict[str, list[tuple[str, str]]] = {}
+for _alias, _name in sorted(_EXACT.items(), key=lambda item: -len(item[0])):
+    if len(_alias) >= 3:
+        _PREFIXES.setdefault(_alias.split(" ", 1)[0], []).append((_alias, _name))
 
 
 @dataclass(frozen=True)
@@ -117,8 +123,8 @@ def match_header(text: str) -> HeaderMatch | None:
         return None
     if key in _EXACT:
         return HeaderMatch(_EXACT[key])
-    for alias, name in _PREFIXES:
-        if len(alias) < 3 or not key.startswith(alias):
+    for alias, name in _PREFIXES.get(key.split(" ", 1)[0].split("(", 1)[0], ()):
+        if not key.startswith(alias):
             continue
         rest = key[len(alias) :]
         if not rest.startswith((" ", "(")):
@@ -159,7 +165,7 @@ class Table:
     end_row: int  # exclusive
     context: Context = field(default_factory=Context)
 
-    @property
+    @cached_property
     def fields(self) -> dict[str, Column]:
         """The first column of each field (a term-qualified grade column counts separately)."""
         out: dict[str, Column] = {}
@@ -208,15 +214,30 @@ def _is_header(matches: dict[int, HeaderMatch]) -> bool:
 def find_tables(sheet: Sheet) -> list[Table]:
     """Every table in the sheet: the first header within the first 30 rows, then any repeats."""
     rows = sheet.rows
-    headers: list[int] = []
-    first_matches: dict[int, HeaderMatch] | None = None
-    for r, row in enumerate(rows):
-        if first_matches is None and r >= HEADER_SEARCH_ROWS:
-            return []
-        matches = _row_matches(row)
-        if _is_header(matches):
-            if first_matches is None:
-                first_matches = matches
+    first: int | None = None
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if _is_header(_row_matches(row)):
+            first = r
+            break
+    if first is None:
+        return []
+    # A repeated block repeats the header: only rows whose cell in the first header's name (or
+    # code) column is itself a header are looked at closely, so a long table costs one check
+    # a row.
+    first_matches = _row_matches(rows[first])
+    key_col = next(
+        (i for i, m in first_matches.items() if m.field == "full_name"),
+        next(iter(first_matches)),
+    )
+    key_field = first_matches[key_col].field
+    headers = [first]
+    for r in range(first + 1, len(rows)):
+        row = rows[r]
+        cell = row[key_col] if key_col < len(row) else ""
+        if not isinstance(cell, str) or not cell or len(cell) > 40:
+            continue
+        match = match_header(cell)
+        if match is not None and match.field == key_field and _is_header(_row_matches(row)):
             headers.append(r)
     if not headers:
         return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,8 @@ def read_workbook(path: Path) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        # Opened by content, not by name: a .xls saved as "….xlsx" is common.
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         sheets: list[Sheet] = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)

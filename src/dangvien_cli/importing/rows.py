@@ -114,38 +114,56 @@ def _filled(value: object) -> bool:
     return not (value is None or (isinstance(value, str) and not value.strip()))
 
 
-@dataclass
+@dataclass(frozen=True)
 class RowKind:
     data: bool
     ends_table: bool = False
 
 
+DATA = RowKind(True)
+SKIP = RowKind(False)
+END = RowKind(False, ends_table=True)
+
+
+def _cell_at(row: list[object], index: int) -> object:
+    return row[index] if 0 <= index < len(row) else ""
+
+
 def classify(row: list[object], table: Table) -> RowKind:
     """Is this a data row? Blank rows, column numbers, footers and signatures are not."""
-    filled = [(i, v) for i, v in enumerate(row) if _filled(v)]
-    if not filled:
-        return RowKind(False)
     fields = table.fields
     code_col = fields["student_code"].index if "student_code" in fields else -1
-    has_code = code_col < len(row) and code_col >= 0 and _filled(row[code_col])
-    if not has_code:
+    name_col = fields["full_name"].index if "full_name" in fields else -1
+    # The common case, decided at once: a code and a name that is not a column number.
+    name = _cell_at(row, name_col)
+    if (
+        isinstance(name, str)
+        and name.strip()
+        and not _COLUMN_NUMBER.match(name.strip())
+        and _filled(_cell_at(row, code_col))
+    ):
+        return DATA
+    filled = [(i, v) for i, v in enumerate(row) if _filled(v)]
+    if not filled:
+        return SKIP
+    if not _filled(_cell_at(row, code_col)):
         # Footers and signature blocks carry no student code; a student row may, by bad luck,
         # contain words such as "Tống Công", so only code-less rows are looked at.
         for _, value in filled:
             if isinstance(value, str):
                 text = fold(value)
                 if _FOOTER.match(text) or _SIGNATURE.search(text):
-                    return RowKind(False, ends_table=True)
-    if all(isinstance(v, (int, float)) or _COLUMN_NUMBER.match(str(v).strip()) for _, v in filled):
-        numbers = [v for _, v in filled]
-        if len(numbers) >= 3:  # "(1) (2) (3) …" under the header
-            return RowKind(False)
-    key_cols = [
+                    return END
+    if len(filled) >= 3 and all(
+        isinstance(v, (int, float)) or _COLUMN_NUMBER.match(str(v).strip()) for _, v in filled
+    ):
+        return SKIP  # "(1) (2) (3) …" under the header
+    key_cols = {
         fields[f].index for f in ("student_code", "full_name", "date_of_birth") if f in fields
-    ]
+    }
     if not any(i in key_cols for i, _ in filled):
-        return RowKind(False)  # an ordinal alone, a stray note beside the table
-    return RowKind(True)
+        return SKIP  # an ordinal alone, a stray note beside the table
+    return DATA
 
 
 class TableParser:
@@ -159,14 +177,12 @@ class TableParser:
         school_year: int | None,
         term: str | None,
         class_name: str | None,
-        legacy: str | None = None,
     ) -> None:
         self.table = table
         self.rows = rows
         self.school_year = school_year
         self.term = term
         self.class_name = class_name
-        self.legacy = legacy
         self.fields = table.fields
         self.graded = [c for c in table.columns if c.field in GRADED_FIELDS]
         self.scales = self._decide_scales()
@@ -186,12 +202,14 @@ class TableParser:
         return self.term or column.term or self.table.context.term
 
     def _decide_scales(self) -> dict[int, str]:
-        """A grade column's scale: its unambiguous values decide, else its header, else the year."""
-        scales: dict[int, str] = {}
+        """A grade column's scale: its own unambiguous values decide; else the other grade
+        column of the same term, if its values decided; else its header wording; else the
+        scale the school year and grade imply."""
         grade = None
         klass = self.class_name or self.table.context.class_name
         if klass:
             grade = grade_of_class(klass)
+        decided: dict[int, str] = {}
         for col in self.graded:
             kind = "academic" if col.field == "academic" else "conduct"
             votes: Counter[str] = Counter()
@@ -207,7 +225,21 @@ class TableParser:
                 if parsed is not None:
                     votes[parsed.scale] += 1
             if votes:
-                scales[col.index] = votes.most_common(1)[0][0]
+                decided[col.index] = votes.most_common(1)[0][0]
+        scales = dict(decided)
+        for col in self.graded:
+            if col.index in scales:
+                continue
+            sibling = next(
+                (
+                    decided[c.index]
+                    for c in self.graded
+                    if c.index in decided and c.field != col.field and c.term == col.term
+                ),
+                None,
+            )
+            if sibling is not None:
+                scales[col.index] = sibling
             elif col.scale_hint:
                 scales[col.index] = col.scale_hint
             elif self.school_year is not None:
@@ -221,12 +253,7 @@ class TableParser:
         sheet = self.table.sheet
 
         def cell(col: Column) -> object:
-            value = row[col.index] if col.index < len(row) else ""
-            if self.legacy and isinstance(value, str):
-                from dangvien_cli.text import fix_legacy
-
-                value = fix_legacy(value, self.legacy)
-            return value
+            return row[col.index] if col.index < len(row) else ""
 
         def fail(col: Column | None, value: object, reason: str) -> None:
             errors.append(

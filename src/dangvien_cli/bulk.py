@@ -1,0 +1,41 @@
+"""Bulk inserts that go straight to the driver's executemany, for imports of many rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert
+from sqlalchemy.orm import Session
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT every row (all rows have the same keys) with one executemany.
+
+    SQLAlchemy's executemany spends more time preparing the parameters of a 100,000-row insert
+    than SQLite spends writing them. Here the statement is compiled once, each column's own bind
+    processor (the dialect's way of storing dates, JSON, time zones) is applied in a plain loop,
+    and the driver gets the parameters as they are — the stored values are the same as
+    SQLAlchemy's.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    columns = list(rows[0])
+    compiled = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
+    processors = [(c, table.c[c].type._cached_bind_processor(dialect)) for c in columns]
+    active = [(c, p) for c, p in processors if p is not None]
+    if active:
+        rows = [dict(row) for row in rows]
+        for row in rows:
+            for c, process in active:
+                value = row[c]
+                if value is not None:
+                    row[c] = process(value)
+    if compiled.positional:
+        order = list(compiled.positiontup or [])
+        params: list[Any] = [tuple(row[c] for c in order) for row in rows]
+    else:
+        params = list(rows)
+    conn.exec_driver_sql(str(compiled), params)
