@@ -446,7 +446,8 @@ class RosterWriter:
                 int(r[0])
                 for r in self.session.execute(
                     text(
-                        "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
+                        "SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                        "FROM generate_series(1, :n)"
                     ),
                     {"t": table.name, "n": len(rows)},
                 )
