@@ -13,11 +13,53 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCHOOL = "TRƯỜNG THPT BÌNH LƯ"
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Lò", "Tòng", "Giàng", "Vàng", "Tẩn", "Hoàng", "Đặng", "Vũ"]
-MIDDLE = {"Nam": ["Văn", "Đức", "Minh", "Quang", "Hữu"], "Nữ": ["Thị", "Thu", "Ngọc", "Thanh", "Kim"]}
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Lò",
+    "Tòng",
+    "Giàng",
+    "Vàng",
+    "Tẩn",
+    "Hoàng",
+    "Đặng",
+    "Vũ",
+]
+MIDDLE = {
+    "Nam": ["Văn", "Đức", "Minh", "Quang", "Hữu"],
+    "Nữ": ["Thị", "Thu", "Ngọc", "Thanh", "Kim"],
+}
 GIVEN = {
-    "Nam": ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Khánh", "Long", "Nam", "Phúc", "Sơn", "Tâm"],
-    "Nữ": ["Ánh", "Chi", "Dung", "Giang", "Hà", "Hương", "Lan", "Mai", "Nga", "Oanh", "Thảo", "Yến"],
+    "Nam": [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đạt",
+        "Hải",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phúc",
+        "Sơn",
+        "Tâm",
+    ],
+    "Nữ": [
+        "Ánh",
+        "Chi",
+        "Dung",
+        "Giang",
+        "Hà",
+        "Hương",
+        "Lan",
+        "Mai",
+        "Nga",
+        "Oanh",
+        "Thảo",
+        "Yến",
+    ],
 }
 ETHNIC = ["Kinh", "Kinh", "Kinh", "Thái", "Thái", "Mông", "Dao", "Giáy"]
 
@@ -57,20 +99,38 @@ def write_xlsx(path: Path, klass: str, rows: list[dict[str, object]]) -> None:
         [SCHOOL, f"DANH SÁCH HỌC SINH LỚP {klass}", "NĂM HỌC 2024-2025", "HỌC KỲ I"], start=1
     ):
         ws.cell(row=i, column=1, value=title).font = Font(bold=True)
-    header = ["STT", "Mã học sinh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc",
-              "Kết quả học tập", "Kết quả rèn luyện", "Đoàn viên"]
+    header = [
+        "STT",
+        "Mã học sinh",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Kết quả học tập",
+        "Kết quả rèn luyện",
+        "Đoàn viên",
+    ]
     for j, h in enumerate(header, start=1):
         ws.cell(row=6, column=j, value=h).font = Font(bold=True)
     for i, s in enumerate(rows, start=1):
         dob = s["dob"]
         assert isinstance(dob, dt.date)
-        values = [i, s["code"], s["name"], dob.strftime("%d/%m/%Y"), s["gender"], s["ethnic"],
-                  s["academic"], s["conduct"], "x" if s["yu"] else None]
+        values = [
+            i,
+            s["code"],
+            s["name"],
+            dob.strftime("%d/%m/%Y"),
+            s["gender"],
+            s["ethnic"],
+            s["academic"],
+            s["conduct"],
+            "x" if s["yu"] else None,
+        ]
         for j, v in enumerate(values, start=1):
             cell = ws.cell(row=6 + i, column=j, value=v)
             if j in (2, 4):
                 cell.number_format = "@"
-    for letter, width in zip("ABCDEFGHI", [5, 13, 24, 12, 9, 9, 15, 16, 10]):
+    for letter, width in zip("ABCDEFGHI", [5, 13, 24, 12, 9, 9, 15, 16, 10], strict=True):
         ws.column_dimensions[letter].width = width
     wb.save(path)
 
@@ -85,7 +145,9 @@ def write_xls(path: Path, klass: str, rows: list[dict[str, object]]) -> None:
     ws.write(0, 0, "SỞ GD&ĐT LAI CHÂU", bold)
     ws.write(1, 0, SCHOOL, bold)
     ws.write_merge(2, 2, 0, 8, f"DANH SÁCH HỌC SINH LỚP {klass} - NĂM HỌC 2024-2025", bold)
-    for c, name in enumerate(["STT", "Mã học sinh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc"]):
+    for c, name in enumerate(
+        ["STT", "Mã học sinh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc"]
+    ):
         ws.write_merge(4, 5, c, c, name, bold)
     ws.write_merge(4, 4, 6, 7, "Học kỳ I", bold)
     ws.write(5, 6, "Học lực", bold)

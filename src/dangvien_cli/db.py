@@ -165,21 +165,26 @@ def upgrade(engine: Engine, location: Location, notify: Callable[[str], None]) -
     revision = current_revision(engine)
     if revision == HEAD_REVISION:
         return
-    if revision is not None and location.path is not None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        copy = location.path.with_name(f"{location.path.name}.truoc-nang-cap-{revision}-{stamp}")
-        backup_sqlite(location.path, copy)
-        notify(f"Đã sao lưu cơ sở dữ liệu trước khi nâng cấp lược đồ: {copy}")
     from alembic import command
-    from alembic.util.exc import CommandError
+    from alembic.script import ScriptDirectory
 
-    try:
-        command.upgrade(_alembic_config(engine), "head")
-    except CommandError as exc:
-        raise DatabaseError(
-            f"Cơ sở dữ liệu {location.display} có phiên bản lược đồ {revision}, mới hơn "
-            "phiên bản dangvien này hiểu được. Hãy cập nhật dangvien."
-        ) from exc
+    if revision is not None:
+        known = {
+            r.revision
+            for r in ScriptDirectory.from_config(_alembic_config(engine)).walk_revisions()
+        }
+        if revision not in known:
+            raise DatabaseError(
+                f"Cơ sở dữ liệu {location.display} có phiên bản lược đồ {revision}, mới hơn "
+                "phiên bản dangvien này hiểu được. Hãy cập nhật dangvien."
+            )
+        if location.path is not None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            name = f"{location.path.name}.truoc-nang-cap-{revision}-{stamp}"
+            copy = location.path.with_name(name)
+            backup_sqlite(location.path, copy)
+            notify(f"Đã sao lưu cơ sở dữ liệu trước khi nâng cấp lược đồ: {copy}")
+    command.upgrade(_alembic_config(engine), "head")
     if revision is not None:
         notify(f"Đã nâng cấp lược đồ cơ sở dữ liệu từ {revision} lên {HEAD_REVISION}.")
 

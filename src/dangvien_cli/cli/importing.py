@@ -113,6 +113,7 @@ def import_command(
     err = stderr_console()
     reports: list[FileReport] = []
     failures: list[dict[str, Any]] = []
+    outcomes: list[FileReport | dict[str, Any]] = []  # in the order the files were given
     worst = ExitCode.OK
     user = _os_user()
     for path in files:
@@ -139,6 +140,7 @@ def import_command(
             failures.append(
                 {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
             )
+            outcomes.append(failures[-1])
             if not as_json:
                 from rich.markup import escape
 
@@ -146,6 +148,7 @@ def import_command(
             worst = _worse(worst, exc.exit_code)
             continue
         reports.append(report)
+        outcomes.append(report)
         if report.rejected:
             worst = _worse(worst, ExitCode.ROWS_REJECTED)
         if not as_json:
@@ -160,7 +163,7 @@ def import_command(
             else:
                 out.print(f"Không có dòng nào bị từ chối; {errors} chỉ có tiêu đề.")
     if as_json:
-        typer.echo(json.dumps(_json(reports, failures), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(_json(outcomes), ensure_ascii=False, indent=2))
     elif len(reports) > 1:
         _print_totals(out, reports)
     if worst != ExitCode.OK:
@@ -244,12 +247,15 @@ def _progress(console: Console, *, enabled: bool) -> _RichProgress | _Quiet:
     return _Quiet()
 
 
-def _json(reports: list[FileReport], failures: list[dict[str, Any]]) -> dict[str, Any]:
-    files = [r.as_json() for r in reports]
-    for failure in failures:
+def _json(outcomes: list[FileReport | dict[str, Any]]) -> dict[str, Any]:
+    files: list[dict[str, Any]] = []
+    for outcome in outcomes:
+        if not isinstance(outcome, dict):
+            files.append(outcome.as_json())
+            continue
         files.append(
             {
-                "path": failure["path"],
+                "path": outcome["path"],
                 "sheets": [],
                 "created": 0,
                 "updated": 0,
@@ -257,8 +263,8 @@ def _json(reports: list[FileReport], failures: list[dict[str, Any]]) -> dict[str
                 "rejected": 0,
                 "written": False,
                 "errors": [],
-                "error": failure["error"],
-                "exit_code": failure["exit_code"],
+                "error": outcome["error"],
+                "exit_code": outcome["exit_code"],
             }
         )
     totals = {
@@ -290,7 +296,7 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
             escape(s.name),
             escape(s.school or ""),
             period,
-            escape(", ".join(s.classes)),
+            escape(_classes(s.classes)),
             str(s.rows),
             str(s.counts.created),
             str(s.counts.updated),
@@ -316,6 +322,12 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
         out.print(
             f"[red]--strict: tệp có {report.rejected} dòng sai nên không ghi gì từ tệp này.[/]"
         )
+
+
+def _classes(names: list[str], shown: int = 6) -> str:
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])}… ({len(names)} lớp)"
 
 
 def _print_errors(out: Console, errors: list[RowError]) -> None:

@@ -263,6 +263,9 @@ def import_file(
         year_id = ensure_school_year(session, plan.school_year)
         present = {c.field for c in plan.table.columns if c.field}
         counts, _ = writer.write(records, school_id=school_id, year_id=year_id, present=present)
+        if writer.moved:
+            report.notes.append(_moved_note(session, writer.moved, school_name))
+            writer.moved = []
         plan.report.counts.add(counts)
         plan.report.classes = sorted(
             {str(r.values["class_name"]) for r in records if r.values.get("class_name")}
@@ -300,6 +303,27 @@ def _school(
         if found is not None and found.id is not None:
             return found.id, found.name, False
     return ensure_school(session, name, now)
+
+
+def _moved_note(session: Session, former: list[int], school: str) -> str:
+    """Students whose code was known at another school: a transfer, or a wrong --school."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from dangvien_cli.models import school_t
+
+    names = dict(
+        (int(i), str(n))
+        for i, n in session.execute(
+            select(school_t.c.id, school_t.c.name).where(school_t.c.id.in_(set(former)))
+        )
+    )
+    parts = ", ".join(f"{n} từ {names.get(i, '?')}" for i, n in Counter(former).most_common())
+    return (
+        f"{len(former)} học sinh có mã đã ghi ở trường khác nay được ghi sang {school} ({parts}). "
+        "Nếu đây không phải học sinh chuyển trường, hãy kiểm tra lại --school."
+    )
 
 
 def _same_student(a: RosterRecord, b: RosterRecord) -> bool:
@@ -380,7 +404,8 @@ def _plan(
     )
     term_label = None
     if graded_terms:
-        terms = sorted({parser.term_of(c, len(graded_terms)) or "" for c in parser.graded} - {""})
+        found = {parser.term_of(c, len(graded_terms)) for c in parser.graded}
+        terms = [t for t in TERM_LABELS if t in found]
         term_label = ", ".join(TERM_LABELS[t] for t in terms)
     sheet_report = SheetReport(
         name=sheet.name,

@@ -124,6 +124,7 @@ class RosterWriter:
         self.now = now
         self.user = user
         self.command = command
+        self.moved: list[int] = []  # the former school of each student this file moved
 
     # -- loading what is there -------------------------------------------------------------
     def _load(self, school_id: int, codes: list[str]) -> list[Stored]:
@@ -252,6 +253,7 @@ class RosterWriter:
                 student_vals["name_key"] = rec.name_key
                 found.name_key = rec.name_key
             if found.school_id != school_id:
+                self.moved.append(found.school_id)
                 student_vals["school_id"] = school_id
                 changes["school_id"] = [found.school_id, school_id]
                 found.school_id = school_id
