@@ -107,6 +107,7 @@ def root(
                 "(postgresql+psycopg://…). Mặc định: biến DANGVIEN_DB, rồi ./dangvien.db."
             ),
             show_default=False,
+            metavar="TỆP|URL",
         ),
     ] = None,
     version: Annotated[

@@ -76,19 +76,26 @@ def import_command(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(help="Các tệp danh sách (.xlsx, .xlsm, .xls, .ods).", show_default=False),
+        typer.Argument(
+            help="Các tệp danh sách (.xlsx, .xlsm, .xls, .ods).",
+            show_default=False,
+            metavar="TỆP...",
+        ),
     ],
     school: Annotated[
-        str | None, typer.Option("--school", help="Tên trường (ưu tiên hơn tên ghi trong tệp).")
+        str | None,
+        typer.Option("--school", help="Tên trường (ưu tiên hơn tên ghi trong tệp).", metavar="TÊN"),
     ] = None,
     school_year: Annotated[
-        str | None, typer.Option("--school-year", help="Năm học, ví dụ 2024-2025.")
+        str | None, typer.Option("--school-year", help="Năm học, ví dụ 2024-2025.", metavar="NĂM")
     ] = None,
     term: Annotated[
-        str | None, typer.Option("--term", help="Học kỳ của kết quả: hk1, hk2 hoặc cn (cả năm).")
+        str | None,
+        typer.Option("--term", help="Học kỳ của kết quả: hk1, hk2 hoặc cn (cả năm).", metavar="KỲ"),
     ] = None,
     class_name: Annotated[
-        str | None, typer.Option("--class", help="Lớp, khi tệp không ghi (ví dụ 12A1).")
+        str | None,
+        typer.Option("--class", help="Lớp, khi tệp không ghi (ví dụ 12A1).", metavar="LỚP"),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Có một dòng sai thì không ghi gì từ tệp đó.")
@@ -98,7 +105,12 @@ def import_command(
     ] = False,
     errors: Annotated[
         Path | None,
-        typer.Option("--errors", help="Ghi các dòng bị từ chối ra tệp .xlsx này.", dir_okay=False),
+        typer.Option(
+            "--errors",
+            help="Ghi các dòng bị từ chối ra tệp .xlsx này.",
+            dir_okay=False,
+            metavar="TỆP.xlsx",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:

@@ -78,15 +78,23 @@ def schools_command(
 def students_command(
     ctx: typer.Context,
     school: Annotated[
-        str | None, typer.Option("--school", help="Trường (một phần tên, không cần dấu).")
+        str | None,
+        typer.Option("--school", help="Trường (một phần tên, không cần dấu).", metavar="TÊN"),
     ] = None,
-    class_name: Annotated[str | None, typer.Option("--class", help="Lớp, ví dụ 12A1.")] = None,
+    class_name: Annotated[
+        str | None, typer.Option("--class", help="Lớp, ví dụ 12A1.", metavar="LỚP")
+    ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", help="Tìm theo họ tên hoặc mã (không cần dấu).")
+        str | None,
+        typer.Option("--search", help="Tìm theo họ tên hoặc mã (không cần dấu).", metavar="CHỮ"),
     ] = None,
     school_year: Annotated[
         str | None,
-        typer.Option("--school-year", help="Chỉ danh sách của năm học này, ví dụ 2024-2025."),
+        typer.Option(
+            "--school-year",
+            help="Chỉ danh sách của năm học này, ví dụ 2024-2025.",
+            metavar="NĂM",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:

@@ -25,13 +25,21 @@ Ví dụ:
 
 
 def template_command(
-    path: Annotated[Path, typer.Argument(help="Tệp .xlsx sẽ tạo.", dir_okay=False)],
-    school: Annotated[str | None, typer.Option("--school", help="Tên trường.")] = None,
-    class_name: Annotated[str | None, typer.Option("--class", help="Lớp, ví dụ 12A1.")] = None,
-    school_year: Annotated[
-        str | None, typer.Option("--school-year", help="Năm học, ví dụ 2024-2025.")
+    path: Annotated[
+        Path, typer.Argument(help="Tệp .xlsx sẽ tạo.", dir_okay=False, metavar="TỆP.xlsx")
+    ],
+    school: Annotated[
+        str | None, typer.Option("--school", help="Tên trường.", metavar="TÊN")
     ] = None,
-    term: Annotated[str | None, typer.Option("--term", help="hk1, hk2 hoặc cn.")] = None,
+    class_name: Annotated[
+        str | None, typer.Option("--class", help="Lớp, ví dụ 12A1.", metavar="LỚP")
+    ] = None,
+    school_year: Annotated[
+        str | None, typer.Option("--school-year", help="Năm học, ví dụ 2024-2025.", metavar="NĂM")
+    ] = None,
+    term: Annotated[
+        str | None, typer.Option("--term", help="hk1, hk2 hoặc cn.", metavar="KỲ")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")] = False,
 ) -> None:
     from dangvien_cli.importing.values import (

@@ -50,6 +50,7 @@ _SIGNATURE = re.compile(
     r"|ngay \d{1,2} thang \d{1,2} nam \d{4}|ngay\s*\.+\s*thang)"
 )
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+_DIGIT = re.compile(r"\d")
 
 
 def column_letter(index: int) -> str:
@@ -224,6 +225,8 @@ class TableParser:
                     continue
                 if parsed is not None:
                     votes[parsed.scale] += 1
+                    if votes.total() >= 500:  # enough to know; a long table need not be read twice
+                        break
             if votes:
                 decided[col.index] = votes.most_common(1)[0][0]
         scales = dict(decided)
@@ -283,7 +286,7 @@ class TableParser:
             full_name = parse_text(raw) or ""
             if not full_name:
                 fail(f["full_name"], raw, "Thiếu họ và tên học sinh.")
-            elif any(ch.isdigit() for ch in full_name) or len(full_name) > 100:
+            elif _DIGIT.search(full_name) or len(full_name) > 100:
                 fail(
                     f["full_name"], raw, "Họ và tên có chữ số hoặc quá dài: hãy kiểm tra lại ô này."
                 )
