@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert
@@ -28,14 +29,26 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     active = [(c, p) for c, p in processors if p is not None]
     if active:
         rows = [dict(row) for row in rows]
-        for row in rows:
-            for c, process in active:
+        for c, process in active:
+            # Dates and timestamps repeat (a birth year has 365 days; every row of an import
+            # has the same timestamp): each distinct value is converted once.
+            seen: dict[Any, Any] = {}
+            for row in rows:
                 value = row[c]
-                if value is not None:
+                if value is None:
+                    continue
+                try:
+                    row[c] = seen[value]
+                except KeyError:
+                    row[c] = seen[value] = process(value)
+                except TypeError:  # unhashable (JSON)
                     row[c] = process(value)
     if compiled.positional:
         order = list(compiled.positiontup or [])
-        params: list[Any] = [tuple(row[c] for c in order) for row in rows]
+        pick = itemgetter(*order)
+        params: list[Any] = [pick(row) for row in rows]
+        if len(order) == 1:
+            params = [(value,) for value in params]
     else:
         params = list(rows)
     conn.exec_driver_sql(str(compiled), params)

@@ -168,14 +168,22 @@ class RosterWriter:
         return out
 
     def _load_by(
-        self, table: Table, key_col: str, ids: list[int], *where: Any
+        self, table: Table, key_col: str, ids: list[int], school_id: int, *where: Any
     ) -> dict[int, list[Any]]:
+        """Rows of `table` for the students (or people) `ids`: those of the school in one
+        query, the few from elsewhere by their ids."""
+        key = table.c[key_col]
+        own_col = student_t.c.id if key_col == "student_id" else student_t.c.person_id
         out: dict[int, list[Any]] = {}
-        for part in chunks(ids):
-            stmt = select(table).where(table.c[key_col].in_(part), *where)
-            for row in self.session.execute(stmt):
+        own = select(own_col).where(student_t.c.school_id == school_id)
+        for row in self.session.execute(select(table).where(key.in_(own), *where)):
+            out.setdefault(getattr(row, key_col), []).append(row)
+        wanted = set(ids)
+        others = [i for i in wanted if i not in out]
+        for part in chunks(others):
+            for row in self.session.execute(select(table).where(key.in_(part), *where)):
                 out.setdefault(getattr(row, key_col), []).append(row)
-        return out
+        return {k: v for k, v in out.items() if k in wanted}
 
     # -- writing ------------------------------------------------------------------------
     def write(
@@ -207,12 +215,16 @@ class RosterWriter:
         student_ids = [s.student_id for _, s in matched if s is not None]
         person_ids = [s.person_id for _, s in matched if s is not None]
         enrollments = self._load_by(
-            enrollment_t, "student_id", student_ids, enrollment_t.c.school_year_id == year_id
+            enrollment_t,
+            "student_id",
+            student_ids,
+            school_id,
+            enrollment_t.c.school_year_id == year_id,
         )
         results = self._load_by(
-            result_t, "student_id", student_ids, result_t.c.school_year_id == year_id
+            result_t, "student_id", student_ids, school_id, result_t.c.school_year_id == year_id
         )
-        youth = self._load_by(youth_t, "person_id", person_ids)
+        youth = self._load_by(youth_t, "person_id", person_ids, school_id)
 
         counts = Counts()
         new_people: list[dict[str, Any]] = []
