@@ -187,6 +187,18 @@ class TableParser:
         self.fields = table.fields
         self.graded = [c for c in table.columns if c.field in GRADED_FIELDS]
         self.scales = self._decide_scales()
+        # Decided once for the table, used on every row: (column, kind, term, scale).
+        distinct_terms = len({c.term for c in self.graded})
+        self.grade_plan = [
+            (
+                col,
+                "academic" if col.field == "academic" else "conduct",
+                self.term_of(col, distinct_terms),
+                self.scales[col.index],
+            )
+            for col in self.graded
+        ]
+        self.unknown = list(table.unknown_columns)
 
     def data_rows(self) -> Iterator[tuple[int, list[object]]]:
         for r in range(self.table.first_row, self.table.end_row):
@@ -267,7 +279,7 @@ class TableParser:
                     column_letter=column_letter(col.index) if col else "",
                     value=_display(value),
                     reason=reason,
-                    cells=list(row),
+                    cells=row,
                     headers=[c.header for c in self.table.columns],
                 )
             )
@@ -357,22 +369,19 @@ class TableParser:
             if joined is not None and youth is False and "youth_union" in f:
                 youth = True
         results: dict[str, dict[str, Grade | None]] = {}
-        distinct_terms = len({c.term for c in self.graded})
-        for col in self.graded:
-            raw = cell(col)
-            kind = "academic" if col.field == "academic" else "conduct"
-            term = self.term_of(col, distinct_terms)
+        for col, kind, term, scale in self.grade_plan:
             if term is None:
                 continue  # the caller has refused a table whose grades have no term
+            raw = cell(col)
             try:
-                grade = parse_grade(raw, kind=kind, scale=self.scales[col.index])
+                grade = parse_grade(raw, kind=kind, scale=scale)
             except ValueProblem as exc:
                 fail(col, raw, exc.reason)
                 continue
             results.setdefault(term, {})[kind] = grade
         extra = {
-            c.header: _display(cell(c))
-            for c in self.table.unknown_columns
+            c.header: _display(row[c.index])
+            for c in self.unknown
             if c.index < len(row) and _filled(row[c.index])
         }
         if errors:
@@ -388,5 +397,5 @@ class TableParser:
             youth_union=youth,
             youth_union_joined=joined,
             extra=extra,
-            cells=list(row),
+            cells=row,  # the sheet's own list: rows are never changed once read
         )

@@ -22,6 +22,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
+from dangvien_cli.text import clean
+
 __all__ = [
     "ACADEMIC",
     "CONDUCT",
@@ -70,7 +72,6 @@ class ValueProblem(Exception):
 _INVISIBLE: Final[dict[int, None]] = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None
 )
-_INVISIBLE_RE: Final = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Vietnamese diacritics are all combining marks in U+0300–U+036F once decomposed (NFD).
 _FOLD_TABLE: Final[dict[int, str | None]] = {
     **dict.fromkeys(range(0x300, 0x370), None),
@@ -80,17 +81,13 @@ _FOLD_TABLE: Final[dict[int, str | None]] = {
 }
 
 
-def _clean(value: str) -> str:
-    """NFC-normalise, drop invisible characters, collapse whitespace and strip."""
-    if not value.isascii():
-        if _INVISIBLE_RE.search(value):
-            value = value.translate(_INVISIBLE)
-        value = unicodedata.normalize("NFC", value)
-    return " ".join(value.split())
+# One definition of clean text for the whole program (the text module's, with its fast path).
+_clean = clean
 
 
 def _fold(value: str) -> str:
-    """Text for comparing: no diacritics, đ → d, lower-case, single spaces."""
+    """Text for comparing values: no diacritics, đ → d, lower-case, single spaces; unlike
+    text.fold, symbols such as ✓ are kept (they are values here)."""
     if value.isascii():
         return " ".join(value.lower().split())
     text = unicodedata.normalize("NFD", value).translate(_FOLD_TABLE)
