@@ -86,6 +86,9 @@ class Student(SQLModel, table=True):
     student_code: str | None = Field(default=None, unique=True)
     name_key: str  # copy of person.name_key, for identity without a code
     extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # A digest of the roster row that last wrote this student (importing/store.py): the same row
+    # again changes nothing. Anything else that changes a roster-held value must set it to None.
+    roster_hash: str | None = None
     created_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime | None = None

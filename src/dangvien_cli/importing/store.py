@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from dangvien_cli.models import (
 from dangvien_cli.text import school_key
 
 CHUNK = 5000  # parameters per IN (...) query: well under SQLite's and PostgreSQL's limits
+SMALL = 2000  # up to this many rows are looked up by key; more, by loading the whole school
 
 PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id")
 
@@ -107,6 +109,32 @@ def _stored_birth_key(person: dict[str, Any]) -> str:
     return "" if year is None else str(year)
 
 
+def fingerprint(rec: RosterRecord, context: str) -> str:
+    """A digest of everything a roster row would write for a student, with where it goes
+    (`context`: school, school year, the table's columns). The parser fills its dicts in a
+    fixed order for a given table, so their repr is stable."""
+    birth = rec.birth.iso if rec.birth else ""
+    grades = ";".join(
+        f"{term}:{kind}:{g.code}:{g.scale}" if g else f"{term}:{kind}:"
+        for term, by_kind in rec.results.items()
+        for kind, g in by_kind.items()
+    )
+    payload = "\x1f".join(
+        (
+            context,
+            rec.code or "",
+            rec.full_name,
+            birth,
+            repr(rec.values),
+            grades,
+            repr(rec.youth_union),
+            repr(rec.youth_union_joined),
+            repr(rec.extra),
+        )
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -127,7 +155,21 @@ class RosterWriter:
         self.moved: list[int] = []  # the former school of each student this file moved
 
     # -- loading what is there -------------------------------------------------------------
-    def _load(self, school_id: int, codes: list[str]) -> list[Stored]:
+    def _last_digests(self, school_id: int, codes: list[str]) -> dict[str, tuple[int, str]]:
+        """Student code → (student id, digest of the roster row that last wrote it)."""
+        st = student_t.c
+        out: dict[str, tuple[int, str]] = {}
+        query = select(st.student_code, st.id, st.roster_hash).where(st.roster_hash.is_not(None))
+        if len(codes) > SMALL:
+            rows = self.session.execute(query.where(st.school_id == school_id))
+            out = {code: (int(i), str(h)) for code, i, h in rows if code}
+        wanted = [c for c in codes if c not in out]
+        for part in chunks(wanted):
+            for code, i, h in self.session.execute(query.where(st.student_code.in_(part))):
+                out[str(code)] = (int(i), str(h))
+        return out
+
+    def _load(self, school_id: int, records: list[RosterRecord]) -> list[Stored]:
         cols = [
             student_t.c.id,
             student_t.c.person_id,
@@ -141,7 +183,20 @@ class RosterWriter:
             *(person_t.c[f] for f in PERSON_FIELDS),
         ]
         base = select(*cols).join(person_t, person_t.c.id == student_t.c.person_id)
-        rows = list(self.session.execute(base.where(student_t.c.school_id == school_id)))
+        codes = [r.code for r in records if r.code]
+        if len(records) > SMALL:  # most of a school: one query for all of it
+            rows = list(self.session.execute(base.where(student_t.c.school_id == school_id)))
+        else:  # a few changed rows: look up just those, by code and by name
+            rows = []
+            keys = sorted({r.name_key for r in records})
+            for part in chunks(keys):
+                rows.extend(
+                    self.session.execute(
+                        base.where(
+                            student_t.c.school_id == school_id, student_t.c.name_key.in_(part)
+                        )
+                    )
+                )
         seen = {r.student_code for r in rows if r.student_code}
         missing = [c for c in codes if c not in seen]
         for part in chunks(missing):
@@ -175,9 +230,10 @@ class RosterWriter:
         key = table.c[key_col]
         own_col = student_t.c.id if key_col == "student_id" else student_t.c.person_id
         out: dict[int, list[Any]] = {}
-        own = select(own_col).where(student_t.c.school_id == school_id)
-        for row in self.session.execute(select(table).where(key.in_(own), *where)):
-            out.setdefault(getattr(row, key_col), []).append(row)
+        if len(ids) > SMALL:
+            own = select(own_col).where(student_t.c.school_id == school_id)
+            for row in self.session.execute(select(table).where(key.in_(own), *where)):
+                out.setdefault(getattr(row, key_col), []).append(row)
         wanted = set(ids)
         others = [i for i in wanted if i not in out]
         for part in chunks(others):
@@ -195,8 +251,24 @@ class RosterWriter:
         present: set[str],
     ) -> tuple[Counts, dict[int, int]]:
         """Create, update or leave each record; returns the counts and row → student id."""
-        records = list(records)
-        stored = self._load(school_id, [r.code for r in records if r.code])
+        counts = Counts()
+        row_students: dict[int, int] = {}
+        context = f"{school_id}|{year_id}|{','.join(sorted(present))}"
+        digests = {rec.row: fingerprint(rec, context) for rec in records}
+        # The fast path: a student whose last roster row was this very row is unchanged.
+        last = self._last_digests(school_id, [r.code for r in records if r.code])
+        rest: list[RosterRecord] = []
+        for rec in records:
+            known = last.get(rec.code) if rec.code else None
+            if known is not None and known[1] == digests[rec.row]:
+                counts.unchanged += 1
+                row_students[rec.row] = known[0]
+            else:
+                rest.append(rec)
+        records = rest
+        if not records:
+            return counts, row_students
+        stored = self._load(school_id, records)
         by_code = {s.code: s for s in stored if s.code}
         by_name: dict[tuple[str, str], Stored] = {}
         for s in stored:
@@ -226,7 +298,6 @@ class RosterWriter:
         )
         youth = self._load_by(youth_t, "person_id", person_ids, school_id)
 
-        counts = Counts()
         new_people: list[dict[str, Any]] = []
         new_records: list[RosterRecord] = []
         person_updates: list[dict[str, Any]] = []
@@ -238,7 +309,7 @@ class RosterWriter:
         youth_inserts: list[dict[str, Any]] = []
         youth_updates: list[dict[str, Any]] = []
         audits: list[dict[str, Any]] = []
-        row_students: dict[int, int] = {}
+        digest_updates: list[dict[str, Any]] = []
 
         for rec, found in matched:
             if found is None:
@@ -246,6 +317,7 @@ class RosterWriter:
                 new_records.append(rec)
                 continue
             row_students[rec.row] = found.student_id
+            digest_updates.append({"_id": found.student_id, "roster_hash": digests[rec.row]})
             changes: dict[str, list[Any]] = {}
             # person
             wanted = self._person_values(rec, present, found.person)
@@ -359,6 +431,7 @@ class RosterWriter:
                 counts.unchanged += 1
 
         self._bulk_update(person_t, person_updates)
+        self._bulk_update(student_t, digest_updates, touch=False)
         self._bulk_update(student_t, student_updates)
         self._bulk_update(enrollment_t, enrol_updates)
         self._bulk_update(result_t, result_updates)
@@ -373,6 +446,7 @@ class RosterWriter:
                 enrol_inserts=enrol_inserts,
                 result_inserts=result_inserts,
                 youth_inserts=youth_inserts,
+                digests=digests,
             )
             counts.created += len(new_records)
             audits.append(self._audit("create", None, {"students_created": len(new_records)}))
@@ -396,6 +470,7 @@ class RosterWriter:
         enrol_inserts: list[dict[str, Any]],
         result_inserts: list[dict[str, Any]],
         youth_inserts: list[dict[str, Any]],
+        digests: dict[int, str],
     ) -> None:
         for p in people:
             p["created_at"] = self.now
@@ -409,6 +484,7 @@ class RosterWriter:
                 "student_code": rec.code,
                 "name_key": rec.name_key,
                 "extra": rec.extra or None,
+                "roster_hash": digests[rec.row],
                 "created_batch_id": self.batch_id,
                 "created_at": self.now,
             }
@@ -507,14 +583,14 @@ class RosterWriter:
             "batch_id": self.batch_id,
         }
 
-    def _bulk_update(self, table: Table, rows: list[dict[str, Any]]) -> None:
+    def _bulk_update(self, table: Table, rows: list[dict[str, Any]], *, touch: bool = True) -> None:
         """Executemany UPDATE … WHERE id = :_id, one statement per set of columns."""
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in rows:
             groups.setdefault(tuple(sorted(k for k in row if k != "_id")), []).append(row)
         for keys, group in groups.items():
             values: dict[str, Any] = {k: bindparam(k) for k in keys}
-            if table is student_t:
+            if table is student_t and touch:
                 values["updated_at"] = self.now
             stmt = update(table).where(table.c.id == bindparam("_id")).values(values)
             self.session.connection().execute(stmt, group)

@@ -201,6 +201,7 @@ def upgrade() -> None:
         sa.Column("student_code", sa.String(), nullable=True),
         sa.Column("name_key", sa.String(), nullable=False),
         sa.Column("extra", sa.JSON(), nullable=True),
+        sa.Column("roster_hash", sa.String(), nullable=True),
         sa.Column("created_batch_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
