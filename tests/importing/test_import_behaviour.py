@@ -779,3 +779,42 @@ def test_a_codeless_student_gets_the_code_of_a_later_roster(run, tmp_path, db_pa
     assert report["totals"] == {"created": 0, "updated": 3, "unchanged": 0, "rejected": 0}
     assert sorted(run.by_code()) == [k.code for k in KIDS]
     assert query(db_path, "SELECT count(*) FROM person") == [(3,)]
+
+
+# ----------------------------------------------------------------------------- the fast path
+
+
+def test_an_older_file_imported_again_after_a_newer_one_brings_its_values_back(run, tmp_path):
+    """The unchanged-row shortcut must not hide a change made by another file in between."""
+    first = plain_roster(tmp_path / "a.xlsx", KIDS).path
+    fixed = [dataclasses.replace(KIDS[0], name="Khuất Thị Bích Ngọc"), *KIDS[1:]]
+    run.json("import", first)
+    run.json("import", plain_roster(tmp_path / "b.xlsx", fixed).path)
+
+    report = run.json("import", first)
+
+    assert report["totals"] == {"created": 0, "updated": 1, "unchanged": 2, "rejected": 0}
+    assert run.by_code()[KIDS[0].code]["full_name"] == KIDS[0].name
+
+
+def test_a_value_changed_outside_import_is_compared_again(run, tmp_path, db_path):
+    """Whatever changes a roster-held value clears the student's roster digest; the next
+    import of the same file then compares the row in full and writes the value back."""
+    import sqlite3
+
+    path = plain_roster(tmp_path / "a.xlsx", KIDS).path
+    run.json("import", path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE person SET ethnicity = 'Thái' WHERE id = "
+            "(SELECT person_id FROM student WHERE student_code = ?)",
+            (KIDS[1].code,),
+        )
+        conn.execute(
+            "UPDATE student SET roster_hash = NULL WHERE student_code = ?", (KIDS[1].code,)
+        )
+
+    report = run.json("import", path)
+
+    assert report["totals"] == {"created": 0, "updated": 1, "unchanged": 2, "rejected": 0}
+    assert run.by_code()[KIDS[1].code]["ethnicity"] == KIDS[1].ethnicity
