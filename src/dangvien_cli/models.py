@@ -136,6 +136,10 @@ class YouthUnion(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", unique=True)
     is_member: bool
     joined_on: date | None = None
+    # The roster that said so: an older roster (by school year, then term) imported later
+    # does not overwrite what a newer one said.
+    roster_year: int | None = None
+    roster_term: str | None = None
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
 
 

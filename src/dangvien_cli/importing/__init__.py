@@ -144,6 +144,7 @@ class _Planned:
     report: SheetReport
     school: str
     school_year: int
+    roster_term: str | None  # the term the roster speaks for, when known
 
 
 def import_file(
@@ -262,7 +263,14 @@ def import_file(
         school_ids.add(school_id)
         year_id = ensure_school_year(session, plan.school_year)
         present = {c.field for c in plan.table.columns if c.field}
-        counts, _ = writer.write(records, school_id=school_id, year_id=year_id, present=present)
+        counts, _ = writer.write(
+            records,
+            school_id=school_id,
+            year_id=year_id,
+            present=present,
+            roster_year=plan.school_year,
+            roster_term=plan.roster_term,
+        )
         if writer.moved:
             report.notes.append(_moved_note(session, writer.moved, school_name))
             writer.moved = []
@@ -403,6 +411,7 @@ def _plan(
         class_name=class_name,
     )
     term_label = None
+    terms: list[str] = []
     if graded_terms:
         found = {parser.term_of(c, len(graded_terms)) for c in parser.graded}
         terms = [t for t in TERM_LABELS if t in found]
@@ -415,5 +424,10 @@ def _plan(
         unknown_columns=[c.header for c in table.unknown_columns],
     )
     return _Planned(
-        table=table, parser=parser, report=sheet_report, school=school, school_year=year
+        table=table,
+        parser=parser,
+        report=sheet_report,
+        school=school,
+        school_year=year,
+        roster_term=term or (terms[-1] if terms else None),
     )

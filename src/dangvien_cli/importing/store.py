@@ -27,6 +27,7 @@ from dangvien_cli.models import (
 from dangvien_cli.text import school_key
 
 CHUNK = 5000  # parameters per IN (...) query: well under SQLite's and PostgreSQL's limits
+TERM_RANK = {None: 0, "hk1": 1, "hk2": 2, "cn": 3}  # the order of rosters within a year
 SMALL = 2000  # up to this many rows are looked up by key; more, by loading the whole school
 
 PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id")
@@ -249,11 +250,15 @@ class RosterWriter:
         school_id: int,
         year_id: int,
         present: set[str],
+        roster_year: int,
+        roster_term: str | None,
     ) -> tuple[Counts, dict[int, int]]:
         """Create, update or leave each record; returns the counts and row → student id."""
         counts = Counts()
         row_students: dict[int, int] = {}
-        context = f"{school_id}|{year_id}|{','.join(sorted(present))}"
+        context = f"{school_id}|{year_id}|{roster_term}|{','.join(sorted(present))}"
+        when = (roster_year, TERM_RANK.get(roster_term, 0))
+        roster = {"roster_year": roster_year, "roster_term": roster_term}
         digests = {rec.row: fingerprint(rec, context) for rec in records}
         # The fast path: a student whose last roster row was this very row is unchanged.
         last = self._last_digests(school_id, [r.code for r in records if r.code])
@@ -395,35 +400,42 @@ class RosterWriter:
             # Youth Union
             if rec.youth_union is not None:
                 yu_old = youth.get(found.person_id)
+                old = yu_old[0] if yu_old else None
                 joined = (
                     rec.youth_union_joined
                     if "youth_union_joined" in present
-                    else (yu_old[0].joined_on if yu_old else None)
+                    else (old.joined_on if old else None)
                 )
-                if not yu_old:
+                if old is None:
                     youth_inserts.append(
                         {
                             "person_id": found.person_id,
                             "is_member": rec.youth_union,
                             "joined_on": joined,
                             "batch_id": self.batch_id,
+                            **roster,
                         }
                     )
                     youth[found.person_id] = []
                     changes["youth_union"] = [None, rec.youth_union]
-                elif (yu_old[0].is_member, yu_old[0].joined_on) != (rec.youth_union, joined):
+                elif (old.roster_year or 0, TERM_RANK.get(old.roster_term, 0)) > when:
+                    pass  # a newer roster has already spoken for this student
+                elif (old.is_member, old.joined_on) != (rec.youth_union, joined):
                     youth_updates.append(
                         {
-                            "_id": yu_old[0].id,
+                            "_id": old.id,
                             "is_member": rec.youth_union,
                             "joined_on": joined,
                             "batch_id": self.batch_id,
+                            **roster,
                         }
                     )
                     changes["youth_union"] = [
-                        [yu_old[0].is_member, _json_value(yu_old[0].joined_on)],
+                        [old.is_member, _json_value(old.joined_on)],
                         [rec.youth_union, _json_value(joined)],
                     ]
+                elif (old.roster_year, old.roster_term) != (roster_year, roster_term):
+                    youth_updates.append({"_id": old.id, **roster})
             if changes:
                 counts.updated += 1
                 audits.append(self._audit("update", found.student_id, changes))
@@ -447,6 +459,7 @@ class RosterWriter:
                 result_inserts=result_inserts,
                 youth_inserts=youth_inserts,
                 digests=digests,
+                roster=roster,
             )
             counts.created += len(new_records)
             audits.append(self._audit("create", None, {"students_created": len(new_records)}))
@@ -471,6 +484,7 @@ class RosterWriter:
         result_inserts: list[dict[str, Any]],
         youth_inserts: list[dict[str, Any]],
         digests: dict[int, str],
+        roster: dict[str, Any],
     ) -> None:
         for p in people:
             p["created_at"] = self.now
@@ -514,6 +528,7 @@ class RosterWriter:
                         "is_member": rec.youth_union,
                         "joined_on": rec.youth_union_joined,
                         "batch_id": self.batch_id,
+                        **roster,
                     }
                 )
 

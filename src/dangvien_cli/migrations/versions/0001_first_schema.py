@@ -231,6 +231,8 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("is_member", sa.Boolean(), nullable=False),
         sa.Column("joined_on", sa.Date(), nullable=True),
+        sa.Column("roster_year", sa.Integer(), nullable=True),
+        sa.Column("roster_term", sa.String(), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"],
