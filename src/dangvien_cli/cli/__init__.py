@@ -120,10 +120,13 @@ def root(
 
 
 def _register() -> None:
-    from dangvien_cli.cli import importing, listing, template
+    from dangvien_cli.cli import admission, config, importing, listing, milestones, template
 
     importing.register(app)
     listing.register(app)
+    admission.register(app)
+    milestones.register(app)
+    config.register(app)
     template.register(app)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
+from dangvien_cli.cli.common import os_user
 from dangvien_cli.errors import DangvienError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def import_command(
     failures: list[dict[str, Any]] = []
     outcomes: list[FileReport | dict[str, Any]] = []  # in the order the files were given
     worst = ExitCode.OK
-    user = _os_user()
+    user = os_user()
     for path in files:
         try:
             with _progress(err, enabled=not as_json) as progress, db.session(write=True) as session:
@@ -187,13 +187,6 @@ _SEVERITY = {ExitCode.OK: 0, ExitCode.ROWS_REJECTED: 1, ExitCode.FAILURE: 2, Exi
 
 def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
     return a if _SEVERITY.get(a, 2) >= _SEVERITY.get(b, 2) else b
-
-
-def _os_user() -> str | None:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in a bare container
-        return None
 
 
 class _RichProgress:

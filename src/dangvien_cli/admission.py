@@ -1,0 +1,115 @@
+"""Who can be admitted: eligibility at a date, and where each candidate stands in the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dangvien_cli.config import current_rules
+from dangvien_cli.facts import Dossier, StudentInfo, find_students, gather
+from dangvien_cli.pipeline import STEPS, Due, current_stage, due, is_candidate
+from dangvien_cli.rules.eligibility import Eligibility, evaluate
+from dangvien_cli.rules.settings import Rules
+
+# Steps after which a student is no longer a question for eligibility.
+OUT_OF_QUESTION = ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc", "dung", "chuyen-di")
+FINISHED = ("chinh-thuc", "dung", "chuyen-di")
+
+
+@dataclass
+class EligibilityRow:
+    info: StudentInfo
+    result: Eligibility
+
+    def as_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            **self.info.identity(),
+            "eligible": r.eligible,
+            "failed": list(r.failed),
+            "criteria": {k: {"ok": c.ok, "detail": c.detail} for k, c in r.criteria.items()},
+            "first_age_eligible_date": (
+                r.first_age_eligible_date.isoformat() if r.first_age_eligible_date else None
+            ),
+            "leaves_school_on": r.leaves_school_on.isoformat() if r.leaves_school_on else None,
+            "leaves_before_age_eligible": r.leaves_before_age_eligible,
+        }
+
+
+def check_eligibility(
+    session: Session,
+    *,
+    as_of: date,
+    school_ids: set[int] | None = None,
+    class_name: str | None = None,
+    grade: int | None = None,
+) -> tuple[Rules, list[EligibilityRow]]:
+    """Every student still in question at `as_of`, judged on every criterion."""
+    rules = current_rules(session)
+    students = find_students(
+        session, as_of=as_of, rules=rules, school_ids=school_ids, class_name=class_name, grade=grade
+    )
+    rows = []
+    for dossier in gather(session, students):
+        if any(e.step in OUT_OF_QUESTION and e.on_date <= as_of for e in dossier.entries):
+            continue
+        rows.append(EligibilityRow(dossier.info, evaluate(dossier.facts, as_of, rules)))
+    return rules, rows
+
+
+@dataclass
+class CandidateRow:
+    info: StudentInfo
+    stage: str
+    stage_date: date
+    due: Due
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.info.identity(),
+            "stage": self.stage,
+            "stage_label": STEPS[self.stage].label,
+            "stage_date": self.stage_date.isoformat(),
+            "next_step": self.due.next_step,
+            "deadline": self.due.deadline.isoformat() if self.due.deadline else None,
+            "overdue_days": self.due.overdue_days,
+        }
+
+
+def list_candidates(
+    session: Session,
+    *,
+    as_of: date,
+    school_ids: set[int] | None = None,
+    stage: str | None = None,
+    overdue: bool = False,
+    include_finished: bool = False,
+) -> list[CandidateRow]:
+    """Students with at least one pipeline step, their stage, next step and its deadline."""
+    rules = current_rules(session)
+    students = find_students(session, as_of=as_of, rules=rules, school_ids=school_ids)
+    rows = []
+    for dossier in gather(session, students):
+        row = candidate_row(dossier, as_of)
+        if row is None:
+            continue
+        if not include_finished and row.stage in FINISHED:
+            continue
+        if stage is not None and row.stage != stage:
+            continue
+        if overdue and row.due.overdue_days <= 0:
+            continue
+        rows.append(row)
+    return rows
+
+
+def candidate_row(dossier: Dossier, as_of: date) -> CandidateRow | None:
+    if not is_candidate(dossier.entries):
+        return None
+    current = current_stage(dossier.entries)
+    if current is None:
+        return None
+    return CandidateRow(dossier.info, current[0], current[1], due(dossier.entries, as_of))

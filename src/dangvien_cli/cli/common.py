@@ -1,0 +1,61 @@
+"""What several commands share: today's date, the user, dates and scopes from options."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dangvien_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+TODAY_VAR = "DANGVIEN_TODAY"  # pins "today" for training sessions and tests
+
+
+def today() -> date:
+    """The only place the program asks what day it is."""
+    pinned = os.environ.get(TODAY_VAR)
+    if pinned:
+        return parse_date_option(pinned, TODAY_VAR)
+    return date.today()
+
+
+def os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a bare container
+        return None
+
+
+def parse_date_option(text: str, option: str) -> date:
+    """A date typed on the command line: dd/mm/yyyy (day first) or ISO yyyy-mm-dd."""
+    from dangvien_cli.importing.values import ValueProblem, parse_day
+
+    try:
+        value = parse_day(text.strip())
+    except ValueProblem as exc:
+        raise UsageError(f"{option}: {exc.reason}") from exc
+    if value is None:
+        raise UsageError(f"{option} cần một ngày, ví dụ 15/03/2025.")
+    return value
+
+
+def school_scope(session: Session, school: str | None, unit: str | None) -> set[int] | None:
+    """The schools a --school or --unit option names; None for every school."""
+    if school and unit:
+        raise UsageError("Chỉ dùng một trong hai: --school hoặc --unit.")
+    if school:
+        from dangvien_cli.schools import resolve_school
+
+        found = resolve_school(session, school)
+        assert found.id is not None
+        return {found.id}
+    if unit:
+        from dangvien_cli.units import resolve_unit, schools_under
+
+        unit_id, _ = resolve_unit(session, unit)
+        return schools_under(session, unit_id)
+    return None

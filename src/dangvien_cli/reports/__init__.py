@@ -1,0 +1,1 @@
+"""Reports: figures as plain data, and the renderers for the terminal, Excel, HTML and Word."""

@@ -1,0 +1,114 @@
+"""The eligibility table as a workbook a chi bộ secretary can print and hand on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dangvien_cli.exporting import append_row, save_workbook
+
+if TYPE_CHECKING:
+    from dangvien_cli.admission import EligibilityRow
+
+CRITERIA = {
+    "age": "Đủ tuổi",
+    "academic": "Học tập",
+    "conduct": "Rèn luyện",
+    "youth_union": "Đoàn viên",
+    "mentor": "ĐV giúp đỡ",
+    "awareness_class": "Lớp bồi dưỡng",
+    "discipline": "Không kỷ luật",
+}
+MARK = {True: "✓", False: "✗", None: "?"}
+
+
+def write_eligibility(path: Path, rows: Sequence[EligibilityRow], *, as_of: date) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Xét điều kiện"
+    header = [
+        "STT",
+        "Mã học sinh",
+        "Họ và tên",
+        "Trường",
+        "Lớp",
+        "Ngày sinh",
+        "Đủ tuổi từ",
+        "Ra trường",
+        *CRITERIA.values(),
+        "Đủ điều kiện",
+        "Lý do chưa đủ",
+    ]
+    widths = [5, 13, 24, 18, 7, 11, 11, 11, *([9] * len(CRITERIA)), 10, 60]
+    ws.append([f"DANH SÁCH XÉT ĐIỀU KIỆN KẾT NẠP ĐẢNG — NGÀY XÉT {as_of:%d/%m/%Y}"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    eligible = sum(1 for r in rows if r.result.eligible)
+    late = sum(1 for r in rows if r.result.leaves_before_age_eligible)
+    ws.append(
+        [
+            f"{eligible}/{len(rows)} học sinh đủ điều kiện; {late} học sinh ra trường trước "
+            "khi đủ tuổi (đánh dấu ⚠)."
+        ]
+    )
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(header))
+    ws.append([])
+    append_row(ws, header)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    red = Font(color="C00000", bold=True)
+    for i, r in enumerate(rows, start=1):
+        res = r.result
+        reasons = "; ".join(
+            f"{CRITERIA[k]}: {c.detail}" for k, c in res.criteria.items() if c.ok is not True
+        )
+        first = res.first_age_eligible_date
+        append_row(
+            ws,
+            [
+                i,
+                r.info.code or "",
+                r.info.full_name,
+                r.info.school,
+                r.info.class_name or "",
+                r.info.date_of_birth or r.info.birth_year,
+                first,
+                res.leaves_school_on,
+                *(MARK[res.criteria[k].ok] for k in CRITERIA),
+                "Có" if res.eligible else "Chưa",
+                reasons,
+            ],
+        )
+        row = ws.max_row
+        for cell in ws[row]:
+            cell.border = border
+            cell.alignment = Alignment(vertical="top", wrap_text=cell.column == len(header))
+        for column in (6, 7, 8):
+            if ws.cell(row=row, column=column).value is not None:
+                ws.cell(row=row, column=column).number_format = "dd/mm/yyyy"
+        if res.leaves_before_age_eligible:
+            ws.cell(row=row, column=7).font = red
+            ws.cell(row=row, column=8).font = red
+            ws.cell(row=row, column=7).value = first
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "D5"
+    ws.print_title_rows = "4:4"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    save_workbook(wb, path)
