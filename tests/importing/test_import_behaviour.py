@@ -710,25 +710,29 @@ def test_unknown_columns_are_kept_and_named_in_the_summary(run, tmp_path, db_pat
 # ----------------------------------------------------------------------------- milestone sheets
 
 
-def test_a_milestone_sheet_is_recognised_not_taken_for_a_roster(run, tmp_path, db_path):
+def test_a_milestone_sheet_records_its_steps_once(run, tmp_path, db_path):
     rows = [
         ["THEO DÕI TIẾN ĐỘ BỒI DƯỠNG, KẾT NẠP ĐẢNG VIÊN - TRƯỜNG THPT BÌNH LƯ"],
         [],
         ["STT", "Mã học sinh", "Họ và tên", "Ngày học lớp bồi dưỡng", "Số giấy chứng nhận",
          "Đảng viên giúp đỡ", "Ngày phân công"],
-        [1, "1300000001", "Nguyễn Văn Anh", D(2024, 10, 25), "CN-24-301", "Trần Văn Khiêm",
+        [1, KIDS[0].code, KIDS[0].name, D(2024, 10, 25), "CN-24-301", "Trần Văn Khiêm",
          "12/11/2024"],
     ]  # fmt: skip
     path = xlsx_rows(tmp_path / "tien-do.xlsx", rows, text_columns=[2, 5])
     run.json("import", plain_roster(tmp_path / "r.xlsx", KIDS).path)
-    before = snapshot(db_path)
 
-    result = run("import", path)
+    first = run.json("import", path)
+    again = run.json("import", path)
 
-    # This version does not import milestones yet: it must say so and write nothing.
-    assert result.exit_code != 0
-    assert "tiến độ" in result.stderr
-    assert snapshot(db_path) == before
+    assert [s["kind"] for s in first["files"][0]["sheets"]] == ["milestones"]
+    assert first["totals"] == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert again["totals"] == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    steps = query(db_path, "SELECT step, on_date, doc_number, mentor FROM milestone ORDER BY id")
+    assert steps == [
+        ("lop-boi-duong", "2024-10-25", "CN-24-301", None),
+        ("phan-cong-giup-do", "2024-11-12", None, "Trần Văn Khiêm"),
+    ]
 
 
 def test_class_sheets_beside_a_milestone_sheet_are_still_imported(run, tmp_path):

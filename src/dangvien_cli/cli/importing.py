@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
-from dangvien_cli.cli.common import os_user
+from dangvien_cli.cli.common import os_user, today
 from dangvien_cli.errors import DangvienError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ def import_command(
                     now=datetime.now().astimezone(),
                     user=user,
                     command=app_state.command,
+                    today=today(),
                     progress=progress,
                 )
                 if dry_run or (strict and report.rejected):
@@ -298,7 +299,7 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
     for s in report.sheets:
         period = " · ".join(x for x in (s.school_year, s.term) if x)
         table.add_row(
-            escape(s.name),
+            escape(s.name) + (" [dim](tiến độ)[/]" if s.kind == "milestones" else ""),
             escape(s.school or ""),
             period,
             escape(_classes(s.classes)),
@@ -319,6 +320,8 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
             "Cột không thuộc mẫu, được giữ làm dữ liệu thêm: "
             + ", ".join(f"“{escape(c)}”" for c in unknown)
         )
+    if any(s.kind == "milestones" for s in report.sheets):
+        out.print("Với bảng tiến độ, “Mới” và “Giữ nguyên” đếm số mốc; “Từ chối” đếm số dòng.")
     if report.errors:
         _print_errors(out, report.errors)
     if dry_run:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -155,6 +155,7 @@ def import_file(
     now: datetime,
     user: str | None,
     command: str,
+    today: date,
     progress: Progress | None = None,
 ) -> FileReport:
     """Import one file inside the caller's transaction. Raises before writing on a bad file."""
@@ -162,7 +163,7 @@ def import_file(
     report = FileReport(path=str(path))
     sheets = read_workbook(path)
     planned: list[_Planned] = []
-    milestone_sheets: list[str] = []
+    milestone_tables: list[tuple[Sheet, Table]] = []
     for sheet in sheets:
         legacy = _fix_sheet_encoding(sheet)
         if legacy is not None:
@@ -181,19 +182,10 @@ def import_file(
             continue
         for table in tables:
             if table.kind == "milestones":
-                milestone_sheets.append(sheet.name)
+                milestone_tables.append((sheet, table))
                 continue
             planned.append(_plan(path, sheet, table, options, report))
-    if milestone_sheets:
-        message = (
-            "là bảng theo dõi tiến độ kết nạp (lớp bồi dưỡng, giúp đỡ, quyết định…), không phải "
-            "danh sách lớp; phiên bản này chưa nhập bảng tiến độ"
-        )
-        names = ", ".join(f"“{n}”" for n in dict.fromkeys(milestone_sheets))
-        if not planned:
-            raise UsageError(f"{path.name}: trang {names} {message}.")
-        report.notes.append(f"Trang {names} {message}; đã bỏ qua.")
-    if not planned:
+    if not planned and not milestone_tables:
         from dangvien_cli.errors import UnreadableFileError
 
         raise UnreadableFileError(
@@ -201,7 +193,9 @@ def import_file(
             "có “Họ và tên” cùng “Mã học sinh” hoặc “Ngày sinh” trong 30 dòng đầu của một trang. "
             "Hãy dùng `dangvien template` để xem mẫu."
         )
-    total_rows = sum(p.table.end_row - p.table.first_row for p in planned)
+    total_rows = sum(p.table.end_row - p.table.first_row for p in planned) + sum(
+        t.end_row - t.first_row for _, t in milestone_tables
+    )
     progress.start(path.name, total_rows)
     batch_id = int(
         session.execute(
@@ -278,11 +272,35 @@ def import_file(
         plan.report.classes = sorted(
             {str(r.values["class_name"]) for r in records if r.values.get("class_name")}
         )
+    # Progress sheets after the rosters: a workbook may carry both, and the steps need the
+    # students.
+    milestone_reports = []
+    for sheet, table in milestone_tables:
+        from dangvien_cli.importing.milestone_sheet import import_milestones
+
+        done = import_milestones(
+            session,
+            table,
+            sheet.rows,
+            batch_id=batch_id,
+            today=today,
+            now=now,
+            user=user,
+            command=command,
+        )
+        progress.advance(table.end_row - table.first_row)
+        milestone_reports.append(
+            SheetReport(
+                name=sheet.name,
+                kind="milestones",
+                rows=done.rows,
+                counts=Counts(created=done.created, unchanged=done.unchanged),
+                rejected=done.rejected,
+            )
+        )
+        report.errors += done.errors
     progress.finish()
-    report.sheets = _merge_sheet_reports([p.report for p in planned])
-    report.sheets += [
-        SheetReport(name=n, kind="milestones") for n in dict.fromkeys(milestone_sheets)
-    ]
+    report.sheets = _merge_sheet_reports([p.report for p in planned] + milestone_reports)
     c = report.counts
     session.execute(
         update(batch_t)

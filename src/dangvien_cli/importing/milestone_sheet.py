@@ -1,0 +1,249 @@
+"""Milestone sheets: progress tables keyed by student code, turned into checked dossier steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dangvien_cli.bulk import bulk_insert
+from dangvien_cli.config import current_rules
+from dangvien_cli.facts import StudentInfo, find_students, load_entries
+from dangvien_cli.importing.layout import Column, Table
+from dangvien_cli.importing.rows import RowError, classify, column_letter
+from dangvien_cli.importing.store import chunks
+from dangvien_cli.importing.values import ValueProblem, parse_code, parse_day, parse_text
+from dangvien_cli.milestones import check_step
+from dangvien_cli.models import audit_t, milestone_t, student_t
+from dangvien_cli.pipeline import STEPS, Entry
+from dangvien_cli.text import fold
+
+# Which columns make which step: (step, date field, document number field, mentor field).
+STEP_COLUMNS: tuple[tuple[str, str, str | None, str | None], ...] = (
+    ("lop-boi-duong", "class_date", "certificate_no", None),
+    ("phan-cong-giup-do", "mentor_date", None, "mentor"),
+    ("chi-bo-de-nghi", "recommend_date", None, None),
+    ("quyet-dinh-ket-nap", "decision_date", "decision_no", None),
+    ("le-ket-nap", "ceremony_date", None, None),
+)
+
+
+@dataclass
+class MilestoneCounts:
+    rows: int = 0
+    created: int = 0  # milestones written
+    unchanged: int = 0  # milestones already recorded
+    rejected: int = 0  # rows refused
+    errors: list[RowError] = field(default_factory=list)
+
+
+def import_milestones(
+    session: Session,
+    table: Table,
+    rows: list[list[object]],
+    *,
+    batch_id: int,
+    today: date,
+    now: datetime,
+    user: str | None,
+    command: str,
+) -> MilestoneCounts:
+    """Record the steps each row gives, skipping those already recorded; a row that breaks a
+    rule of the record is rejected whole, with the rule named."""
+    rules = current_rules(session)
+    fields = table.fields
+    counts = MilestoneCounts()
+    headers = [c.header for c in table.columns]
+
+    def error(r: int, row: list[object], col: Column | None, value: object, reason: str) -> None:
+        counts.errors.append(
+            RowError(
+                sheet=table.sheet,
+                row=r + 1,
+                column=col.header if col else "",
+                column_letter=column_letter(col.index) if col else "",
+                value="" if value in (None, "") else str(value),
+                reason=reason,
+                cells=row,
+                headers=headers,
+            )
+        )
+
+    def cell(row: list[object], name: str) -> object:
+        col = fields.get(name)
+        if col is None or col.index >= len(row):
+            return ""
+        return row[col.index]
+
+    data = [
+        (r, rows[r]) for r in range(table.first_row, table.end_row) if classify(rows[r], table).data
+    ]
+    # Which student each row means: its code, else its name if that is unique.
+    codes: dict[int, str] = {}
+    for r, row in data:
+        try:
+            code = parse_code(cell(row, "student_code"))
+        except ValueProblem as exc:
+            error(r, row, fields.get("student_code"), cell(row, "student_code"), exc.reason)
+            continue
+        if code:
+            codes[r] = code
+    by_code = _students_by_code(session, sorted(set(codes.values())), today, rules)
+    entries = load_entries(session, [s.person_id for s in by_code.values()])
+    rejected_rows = {e.row for e in counts.errors}
+    inserts: list[dict[str, Any]] = []
+    next_id = -1  # ids for entries this sheet adds, for the order checks of later rows
+    for r, row in data:
+        counts.rows += 1
+        if r + 1 in rejected_rows:
+            counts.rejected += 1
+            continue
+        code = codes.get(r)
+        info = by_code.get(code) if code else None
+        if info is None:
+            name = parse_text(cell(row, "full_name")) or ""
+            what = f"mã {code}" if code else f"“{name}” (không có mã)"
+            error(
+                r,
+                row,
+                fields.get("student_code"),
+                code or "",
+                f"Không có học sinh {what} trong cơ sở dữ liệu. Hãy nhập danh sách lớp có học "
+                "sinh này trước, rồi nhập lại bảng tiến độ.",
+            )
+            counts.rejected += 1
+            continue
+        if "full_name" in fields:
+            written = parse_text(cell(row, "full_name"))
+            if written and fold(written) != fold(info.full_name):
+                error(
+                    r,
+                    row,
+                    fields["full_name"],
+                    written,
+                    f"Mã {code} là của {info.full_name}, không phải {written}. Hãy kiểm tra mã.",
+                )
+                counts.rejected += 1
+                continue
+        mine = list(entries.get(info.person_id, []))
+        planned: list[dict[str, Any]] = []
+        problems: list[tuple[Column | None, object, str]] = []
+        unchanged = 0
+        for step, date_field, doc_field, mentor_field in STEP_COLUMNS:
+            if date_field not in fields:
+                continue
+            raw = cell(row, date_field)
+            try:
+                on_date = parse_day(raw)
+            except ValueProblem as exc:
+                problems.append((fields[date_field], raw, exc.reason))
+                continue
+            doc = parse_text(cell(row, doc_field)) if doc_field else None
+            mentor = parse_text(cell(row, mentor_field)) if mentor_field else None
+            if on_date is None:
+                if doc or mentor:
+                    problems.append(
+                        (
+                            fields[date_field],
+                            raw,
+                            f"Có {fields[doc_field or mentor_field or date_field].header} "
+                            f"nhưng thiếu {fields[date_field].header}.",
+                        )
+                    )
+                continue
+            if any(e.step == step and e.on_date == on_date for e in mine):
+                unchanged += 1
+                continue
+            for reason in check_step(
+                STEPS[step], on_date, info=info, existing=mine, rules=rules, today=today, note=None
+            ):
+                problems.append((fields[date_field], raw, reason))
+            mine.append(
+                Entry(id=next_id, step=step, on_date=on_date, doc_number=doc, mentor=mentor)
+            )
+            next_id -= 1
+            planned.append(
+                {
+                    "person_id": info.person_id,
+                    "step": step,
+                    "on_date": on_date,
+                    "doc_number": doc,
+                    "mentor": mentor,
+                    "note": None,
+                    "acted_by": None,
+                    "replaces_id": None,
+                    "batch_id": batch_id,
+                    "recorded_at": now,
+                    "recorded_by": user,
+                }
+            )
+        if problems:
+            for col, value, reason in problems:
+                error(r, row, col, value, reason)
+            counts.rejected += 1
+            continue
+        entries[info.person_id] = sorted(mine, key=lambda e: (e.on_date, e.id))
+        counts.unchanged += unchanged
+        counts.created += len(planned)
+        inserts += planned
+    bulk_insert(session, milestone_t, inserts)
+    if inserts:
+        session.execute(
+            audit_t.insert().values(
+                at=now,
+                os_user=user,
+                command=command,
+                action="import",
+                entity="milestone",
+                entity_id=None,
+                batch_id=batch_id,
+                changes={"milestones_created": len(inserts)},
+            )
+        )
+    counts.errors = _one_per_row(counts.errors)
+    return counts
+
+
+def _one_per_row(errors: list[RowError]) -> list[RowError]:
+    """Several refusals in one row become one error naming them all."""
+    by_row: dict[int, list[RowError]] = {}
+    for e in errors:
+        by_row.setdefault(e.row, []).append(e)
+    out = []
+    for group in by_row.values():
+        first = group[0]
+        if len(group) == 1:
+            out.append(first)
+            continue
+        out.append(
+            RowError(
+                sheet=first.sheet,
+                row=first.row,
+                column="; ".join(e.column for e in group),
+                column_letter=", ".join(e.column_letter for e in group),
+                value="; ".join(e.value for e in group),
+                reason=" ".join(e.reason for e in group),
+                cells=first.cells,
+                headers=first.headers,
+            )
+        )
+    return out
+
+
+def _students_by_code(
+    session: Session, codes: list[str], today: date, rules: Any
+) -> dict[str, StudentInfo]:
+    ids: list[int] = []
+    st = student_t.c
+    for part in chunks(codes):
+        ids += [int(i) for (i,) in session.execute(select(st.id).where(st.student_code.in_(part)))]
+    if not ids:
+        return {}
+    return {
+        s.code: s
+        for s in find_students(session, as_of=today, rules=rules, student_ids=ids)
+        if s.code
+    }
