@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from dangvien_cli.audit import log
 from dangvien_cli.errors import UsageError
-from dangvien_cli.models import audit_t, setting_t
+from dangvien_cli.models import setting_t
 from dangvien_cli.rules.settings import SETTINGS, Rules, SettingError, normalise_setting, rules_from
 
 
@@ -64,15 +65,13 @@ def set_setting(
     else:
         session.execute(insert(setting_t).values(key=key, value=new, updated_at=now))
     if old != new:
-        session.execute(
-            insert(audit_t).values(
-                at=now,
-                os_user=user,
-                command=command,
-                action="config",
-                entity="setting",
-                entity_id=None,
-                changes={key: [old, new]},
-            )
+        log(
+            session,
+            now=now,
+            user=user,
+            command=command,
+            action="config",
+            entity="setting",
+            changes={key: [old, new]},
         )
     return old, new

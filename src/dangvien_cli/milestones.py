@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from dangvien_cli.audit import log
 from dangvien_cli.config import current_rules
 from dangvien_cli.errors import AmbiguousError, NotFoundError, UsageError
 from dangvien_cli.facts import StudentInfo, find_students, load_entries
@@ -143,21 +144,20 @@ def record_step(
             recorded_by=user,
         )
     ).scalar_one()
-    session.execute(
-        insert(audit_t).values(
-            at=now,
-            os_user=user,
-            command=command,
-            action="record",
-            entity="milestone",
-            entity_id=int(new_id),
-            changes={
-                "student_id": info.student_id,
-                "step": step.slug,
-                "on_date": on_date.isoformat(),
-                "replaces": replaces,
-            },
-        )
+    log(
+        session,
+        now=now,
+        user=user,
+        command=command,
+        action="record",
+        entity="milestone",
+        entity_id=int(new_id),
+        changes={
+            "student_id": info.student_id,
+            "step": step.slug,
+            "on_date": on_date.isoformat(),
+            "replaces": replaces,
+        },
     )
     return Recorded(int(new_id), warnings)
 

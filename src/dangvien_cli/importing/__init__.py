@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from dangvien_cli.errors import UsageError
 from dangvien_cli.importing.layout import GRADED_FIELDS, Table, class_from_sheet_name, find_tables
 from dangvien_cli.importing.reader import Sheet, read_workbook
-from dangvien_cli.importing.rows import RosterRecord, RowError, TableParser, column_letter
+from dangvien_cli.importing.rows import (
+    RosterRecord,
+    RowError,
+    TableParser,
+    column_letter,
+    merge_row_errors,
+)
 from dangvien_cli.importing.store import Counts, RosterWriter, ensure_school, ensure_school_year
 from dangvien_cli.importing.values import TERM_LABELS, school_year_label
 from dangvien_cli.models import batch_t
@@ -217,7 +223,7 @@ def import_file(
             plan.report.rows += 1
             parsed = plan.parser.parse(r, row)
             if isinstance(parsed, list):
-                report.errors.append(parsed[0] if len(parsed) == 1 else _merge_errors(parsed))
+                report.errors.append(merge_row_errors(parsed))
                 plan.report.rejected += 1
                 continue
             if parsed.code:
@@ -359,21 +365,6 @@ def _same_student(a: RosterRecord, b: RosterRecord) -> bool:
         b.values,
         b.results,
         b.youth_union,
-    )
-
-
-def _merge_errors(errors: list[RowError]) -> RowError:
-    """Several bad cells in one row: one rejection that names them all."""
-    first = errors[0]
-    return RowError(
-        sheet=first.sheet,
-        row=first.row,
-        column="; ".join(e.column for e in errors),
-        column_letter=", ".join(e.column_letter for e in errors),
-        value="; ".join(e.value for e in errors),
-        reason=" ".join(e.reason for e in errors),
-        cells=first.cells,
-        headers=first.headers,
     )
 
 

@@ -9,15 +9,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dangvien_cli.audit import log
 from dangvien_cli.bulk import bulk_insert
 from dangvien_cli.config import current_rules
 from dangvien_cli.facts import StudentInfo, find_students, load_entries
 from dangvien_cli.importing.layout import Column, Table
-from dangvien_cli.importing.rows import RowError, classify, column_letter
+from dangvien_cli.importing.rows import RowError, classify, column_letter, merge_row_errors
 from dangvien_cli.importing.store import chunks
 from dangvien_cli.importing.values import ValueProblem, parse_code, parse_day, parse_text
 from dangvien_cli.milestones import check_step
-from dangvien_cli.models import audit_t, milestone_t, student_t
+from dangvien_cli.models import milestone_t, student_t
 from dangvien_cli.pipeline import STEPS, Entry
 from dangvien_cli.text import fold
 
@@ -191,17 +192,15 @@ def import_milestones(
         inserts += planned
     bulk_insert(session, milestone_t, inserts)
     if inserts:
-        session.execute(
-            audit_t.insert().values(
-                at=now,
-                os_user=user,
-                command=command,
-                action="import",
-                entity="milestone",
-                entity_id=None,
-                batch_id=batch_id,
-                changes={"milestones_created": len(inserts)},
-            )
+        log(
+            session,
+            now=now,
+            user=user,
+            command=command,
+            action="import",
+            entity="milestone",
+            batch_id=batch_id,
+            changes={"milestones_created": len(inserts)},
         )
     counts.errors = _one_per_row(counts.errors)
     return counts
@@ -212,25 +211,7 @@ def _one_per_row(errors: list[RowError]) -> list[RowError]:
     by_row: dict[int, list[RowError]] = {}
     for e in errors:
         by_row.setdefault(e.row, []).append(e)
-    out = []
-    for group in by_row.values():
-        first = group[0]
-        if len(group) == 1:
-            out.append(first)
-            continue
-        out.append(
-            RowError(
-                sheet=first.sheet,
-                row=first.row,
-                column="; ".join(e.column for e in group),
-                column_letter=", ".join(e.column_letter for e in group),
-                value="; ".join(e.value for e in group),
-                reason=" ".join(e.reason for e in group),
-                cells=first.cells,
-                headers=first.headers,
-            )
-        )
-    return out
+    return [merge_row_errors(group) for group in by_row.values()]
 
 
 def _students_by_code(

@@ -84,6 +84,23 @@ class RowError:
         }
 
 
+def merge_row_errors(errors: list[RowError]) -> RowError:
+    """Several bad cells in one row: one rejection that names them all."""
+    first = errors[0]
+    if len(errors) == 1:
+        return first
+    return RowError(
+        sheet=first.sheet,
+        row=first.row,
+        column="; ".join(e.column for e in errors),
+        column_letter=", ".join(e.column_letter for e in errors),
+        value="; ".join(e.value for e in errors),
+        reason=" ".join(e.reason for e in errors),
+        cells=first.cells,
+        headers=first.headers,
+    )
+
+
 @dataclass
 class RosterRecord:
     """One student as a roster row gives them. Fields whose column is absent stay unset."""

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from dangvien_cli.audit import audit_entry
 from dangvien_cli.bulk import bulk_insert
 from dangvien_cli.importing.rows import RosterRecord
 from dangvien_cli.importing.values import Grade, grade_of_class, school_year_label
@@ -613,16 +614,16 @@ class RosterWriter:
     def _audit(
         self, action: str, student_id: int | None, changes: dict[str, Any]
     ) -> dict[str, Any]:
-        return {
-            "at": self.now,
-            "os_user": self.user,
-            "command": self.command,
-            "action": action,
-            "entity": "student",
-            "entity_id": student_id,
-            "batch_id": self.batch_id,
-            "changes": changes,
-        }
+        return audit_entry(
+            now=self.now,
+            user=self.user,
+            command=self.command,
+            action=action,
+            entity="student",
+            entity_id=student_id,
+            batch_id=self.batch_id,
+            changes=changes,
+        )
 
 
 EMPTY_RESULT: dict[str, Any] = {
