@@ -25,7 +25,7 @@ from dangvien_cli.models import (
 from dangvien_cli.pipeline import Entry, effective
 from dangvien_cli.rules.eligibility import ResultFact, StudentFacts
 from dangvien_cli.rules.settings import Rules
-from dangvien_cli.text import fold, name_sort_key
+from dangvien_cli.students import birth_display, birth_iso, listing_order
 
 
 @dataclass
@@ -49,15 +49,11 @@ class StudentInfo:
 
     @property
     def birth_iso(self) -> str | None:
-        if self.date_of_birth is not None:
-            return self.date_of_birth.isoformat()
-        return None if self.birth_year is None else f"{self.birth_year:04d}"
+        return birth_iso(self.date_of_birth, self.birth_year)
 
     @property
     def birth_display(self) -> str:
-        if self.date_of_birth is not None:
-            return self.date_of_birth.strftime("%d/%m/%Y")
-        return "" if self.birth_year is None else str(self.birth_year)
+        return birth_display(self.date_of_birth, self.birth_year)
 
     @property
     def grade12_school_year(self) -> int | None:
@@ -150,15 +146,8 @@ def find_students(
         if (class_name is None or (i.class_name or "").upper() == class_name.upper())
         and (grade is None or i.grade == grade)
     ]
-    out.sort(key=lambda i: (fold(i.school), _class_key(i.class_name), name_sort_key(i.full_name)))
+    out.sort(key=lambda i: listing_order(i.school, i.class_name, i.full_name))
     return out
-
-
-def _class_key(name: str | None) -> tuple[int, str]:
-    if not name:
-        return (99, "")
-    digits = "".join(ch for ch in name[:2] if ch.isdigit())
-    return (int(digits) if digits else 98, name)
 
 
 def load_entries(session: Session, person_ids: list[int]) -> dict[int, list[Entry]]:

@@ -20,6 +20,32 @@ from dangvien_cli.models import (
 from dangvien_cli.text import fold, name_sort_key
 
 
+def birth_iso(date_of_birth: date | None, birth_year: int | None) -> str | None:
+    """ISO date, or the 4-digit year when only the year is known (as `students --json`)."""
+    if date_of_birth is not None:
+        return date_of_birth.isoformat()
+    return None if birth_year is None else f"{birth_year:04d}"
+
+
+def birth_display(date_of_birth: date | None, birth_year: int | None) -> str:
+    if date_of_birth is not None:
+        return date_of_birth.strftime("%d/%m/%Y")
+    return "" if birth_year is None else str(birth_year)
+
+
+def class_sort_key(name: str | None) -> tuple[int, str]:
+    """Classes by grade, then name; students without a class last."""
+    if not name:
+        return (99, "")
+    digits = "".join(ch for ch in name[:2] if ch.isdigit())
+    return (int(digits) if digits else 98, name)
+
+
+def listing_order(school: str, class_name: str | None, full_name: str) -> tuple[Any, ...]:
+    """How students are listed: by school, class, then name the Vietnamese way."""
+    return (fold(school), class_sort_key(class_name), name_sort_key(full_name))
+
+
 @dataclass(frozen=True)
 class StudentRow:
     student_id: int
@@ -38,16 +64,11 @@ class StudentRow:
 
     @property
     def birth(self) -> str | None:
-        """ISO date, or the 4-digit year when only the year is known."""
-        if self.date_of_birth is not None:
-            return self.date_of_birth.isoformat()
-        return None if self.birth_year is None else f"{self.birth_year:04d}"
+        return birth_iso(self.date_of_birth, self.birth_year)
 
     @property
     def birth_display(self) -> str:
-        if self.date_of_birth is not None:
-            return self.date_of_birth.strftime("%d/%m/%Y")
-        return "" if self.birth_year is None else str(self.birth_year)
+        return birth_display(self.date_of_birth, self.birth_year)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -128,12 +149,5 @@ def list_students(
             for r in rows
             if needle in fold(r.full_name) or (r.student_code and needle in r.student_code.lower())
         ]
-    rows.sort(key=lambda r: (fold(r.school), _class_key(r.class_name), name_sort_key(r.full_name)))
+    rows.sort(key=lambda r: listing_order(r.school, r.class_name, r.full_name))
     return rows
-
-
-def _class_key(name: str | None) -> tuple[int, str]:
-    if not name:
-        return (99, "")
-    digits = "".join(ch for ch in name[:2] if ch.isdigit())
-    return (int(digits) if digits else 98, name)
