@@ -782,3 +782,56 @@ def fast_xlsx(path: Path, rows: Iterable[Sequence[object]], *, sheet: str = "Dan
         for name, text in files.items():
             zf.writestr(name, text)
     return path
+
+
+# ----------------------------------------------------------------------------- progress sheets
+
+# Header of a milestone (progress) sheet, keyed by student code, as a chi bộ secretary keeps it.
+PROGRESS_HEADER = [
+    "STT",
+    "Mã học sinh",
+    "Họ và tên",
+    "Ngày học lớp bồi dưỡng",
+    "Số giấy chứng nhận",
+    "Đảng viên giúp đỡ",
+    "Ngày phân công",
+    "Ngày chi bộ đề nghị",
+    "Số quyết định kết nạp",
+    "Ngày quyết định kết nạp",
+    "Ngày kết nạp",
+]
+
+
+def progress_rows(
+    body: Sequence[Sequence[object]],
+    *,
+    title: str = "THEO DÕI TIẾN ĐỘ KẾT NẠP ĐẢNG - CHI BỘ TRƯỜNG THPT BÌNH LƯ",
+) -> list[list[object]]:
+    """A progress sheet's rows: a title, a blank row, PROGRESS_HEADER, then ``body`` (each row
+    from "Mã học sinh" on; STT is added; a short row stops early)."""
+    rows: list[list[object]] = [[title], [], list(PROGRESS_HEADER)]
+    rows += [[i, *values] for i, values in enumerate(body, start=1)]
+    return rows
+
+
+def xlsx_sheets(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    """A workbook with several sheets of plain rows; column B (the student code) as text,
+    dates as real dates."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                if c == 2:
+                    put_text(ws, r, c, value)
+                elif isinstance(value, dt.date):
+                    put_date(ws, r, c, value)
+                else:
+                    ws.cell(row=r, column=c, value=value)
+    wb.save(path)
+    return path

@@ -368,7 +368,7 @@ def _print_totals(out: Console, reports: list[FileReport]) -> None:
     rejected = sum(r.rejected for r in reports)
     out.print(
         f"[bold]Tổng cộng {len(reports)} tệp:[/] {created} mới, {updated} cập nhật, "
-        f"{unchanged} không đổi, {rejected} bị từ chối."
+        f"{unchanged} giữ nguyên, {rejected} từ chối."
     )
 
 

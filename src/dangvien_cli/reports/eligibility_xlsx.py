@@ -96,7 +96,7 @@ def write_eligibility(path: Path, rows: Sequence[EligibilityRow], *, as_of: date
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=cell.column == len(header))
         for column in (6, 7, 8):
-            if ws.cell(row=row, column=column).value is not None:
+            if isinstance(ws.cell(row=row, column=column).value, date):  # not a bare year
                 ws.cell(row=row, column=column).number_format = "dd/mm/yyyy"
         if res.leaves_before_age_eligible:
             ws.cell(row=row, column=7).font = red
