@@ -120,12 +120,23 @@ def root(
 
 
 def _register() -> None:
-    from dangvien_cli.cli import admission, config, importing, listing, milestones, template
+    from dangvien_cli.cli import (
+        admission,
+        config,
+        importing,
+        listing,
+        milestones,
+        organisation,
+        report,
+        template,
+    )
 
     importing.register(app)
     listing.register(app)
     admission.register(app)
     milestones.register(app)
+    organisation.register(app)
+    report.register(app)
     config.register(app)
     template.register(app)
 

@@ -12,6 +12,8 @@ from dangvien_cli.errors import UsageError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from dangvien_cli.reports.model import Period
+
 TODAY_VAR = "DANGVIEN_TODAY"  # pins "today" for training sessions and tests
 
 
@@ -59,3 +61,30 @@ def school_scope(session: Session, school: str | None, unit: str | None) -> set[
         unit_id, _ = resolve_unit(session, unit)
         return schools_under(session, unit_id)
     return None
+
+
+def period_option(
+    session: Session,
+    year: int | None,
+    school_year: str | None,
+    start: str | None,
+    end: str | None,
+) -> Period:
+    """The period from --year, --school-year or --from/--to (school years start as configured)."""
+    from dangvien_cli.config import current_rules
+    from dangvien_cli.importing.values import ValueProblem, parse_school_year_option
+    from dangvien_cli.organisation import period_of
+
+    try:
+        sy = parse_school_year_option(school_year) if school_year else None
+    except ValueProblem as exc:
+        raise UsageError(exc.reason) from exc
+    if year is not None and not 1900 <= year <= 2100:
+        raise UsageError(f"--year {year}: năm phải từ 1900 đến 2100.")
+    return period_of(
+        year=year,
+        school_year=sy,
+        start=parse_date_option(start, "--from") if start else None,
+        end=parse_date_option(end, "--to") if end else None,
+        rules=current_rules(session),
+    )
