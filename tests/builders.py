@@ -835,3 +835,29 @@ def xlsx_sheets(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Pa
                     ws.cell(row=r, column=c, value=value)
     wb.save(path)
     return path
+
+
+def run_on(db: Path, *commands: Sequence[object]) -> Path:
+    """Run CLI commands on the database file ``db``, each of which must succeed: a starting
+    database built once per module and copied into each test with ``copy_db``."""
+    from typer.testing import CliRunner
+
+    from dangvien_cli.cli import app
+
+    runner = CliRunner()
+    for command in commands:
+        args = ["--db", str(db), *(str(a) for a in command)]
+        result = runner.invoke(app, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    return db
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A copy of a closed SQLite database file (with its WAL files, if any are left)."""
+    import shutil
+
+    for suffix in ("", "-wal", "-shm"):
+        extra = source.with_name(source.name + suffix)
+        if extra.exists():
+            shutil.copyfile(extra, target.with_name(target.name + suffix))
+    return target

@@ -63,13 +63,14 @@ def report_table(report: Report) -> Table:
         f"{report.scope}",
         title_style="bold",
         box=box.SIMPLE_HEAD,
-        show_lines=False,
+        collapse_padding=True,
+        pad_edge=False,
         header_style="bold",
     )
     longest = max((len(_name(row)) for row in report.rows), default=0)
     table.add_column("Trường / đơn vị", min_width=min(max(longest, 12), 40), overflow="fold")
     for label in FIGURE_LABELS.values():
-        table.add_column(label, justify="right", max_width=9, overflow="fold")
+        table.add_column(label, justify="right", max_width=8, overflow="fold")
     for row in report.rows:
         style = "red" if row.figures.at_risk else ""
         if row.level != "school":

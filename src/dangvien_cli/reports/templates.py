@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from dangvien_cli.reports.model import FIGURE_LABELS
-
 from dangvien_cli.errors import UsageError
+from dangvien_cli.reports.model import FIGURE_LABELS
 
 if TYPE_CHECKING:
     from dangvien_cli.reports.model import NamedStudent, Report, ReportRow
