@@ -14,7 +14,13 @@ from dangvien_cli.bulk import bulk_insert
 from dangvien_cli.config import current_rules
 from dangvien_cli.facts import StudentInfo, find_students, load_entries
 from dangvien_cli.importing.layout import Column, Table
-from dangvien_cli.importing.rows import RowError, classify, column_letter, merge_row_errors
+from dangvien_cli.importing.rows import (
+    RowError,
+    classify,
+    column_letter,
+    display_value,
+    merge_row_errors,
+)
 from dangvien_cli.importing.store import chunks
 from dangvien_cli.importing.values import ValueProblem, parse_code, parse_day, parse_text
 from dangvien_cli.milestones import check_step
@@ -66,7 +72,7 @@ def import_milestones(
                 row=r + 1,
                 column=col.header if col else "",
                 column_letter=column_letter(col.index) if col else "",
-                value="" if value in (None, "") else str(value),
+                value=display_value(value),
                 reason=reason,
                 cells=row,
                 headers=headers,

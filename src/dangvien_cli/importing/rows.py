@@ -118,7 +118,8 @@ class RosterRecord:
     cells: list[object]
 
 
-def _display(value: object) -> str:
+def display_value(value: object) -> str:
+    """A cell as the sheet shows it: dates dd/mm/yyyy, whole numbers without .0."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -294,7 +295,7 @@ class TableParser:
                     row=r + 1,
                     column=col.header if col else "",
                     column_letter=column_letter(col.index) if col else "",
-                    value=_display(value),
+                    value=display_value(value),
                     reason=reason,
                     cells=row,
                     headers=[c.header for c in self.table.columns],
@@ -376,7 +377,7 @@ class TableParser:
                 parsed = parse_date(raw)
                 if parsed is not None and parsed.date is None:
                     raise ValueProblem(
-                        f"“{_display(raw)}” chỉ có năm; ngày vào Đoàn cần đủ ngày/tháng/năm."
+                        f"“{display_value(raw)}” chỉ có năm; ngày vào Đoàn cần đủ ngày/tháng/năm."
                     )
                 joined = parsed.date if parsed else None
             except ValueProblem as exc:
@@ -397,7 +398,7 @@ class TableParser:
                 continue
             results.setdefault(term, {})[kind] = grade
         extra = {
-            c.header: _display(row[c.index])
+            c.header: display_value(row[c.index])
             for c in self.unknown
             if c.index < len(row) and _filled(row[c.index])
         }

@@ -157,6 +157,10 @@ class RosterWriter:
         self.moved: list[int] = []  # the former school of each student this file moved
 
     # -- loading what is there -------------------------------------------------------------
+    def _any_students(self) -> bool:
+        """False for a new database: then there is nothing to look up (a first import)."""
+        return self.session.execute(select(student_t.c.id).limit(1)).first() is not None
+
     def _last_digests(self, school_id: int, codes: list[str]) -> dict[str, tuple[int, str]]:
         """Student code → (student id, digest of the roster row that last wrote it)."""
         st = student_t.c
@@ -262,7 +266,11 @@ class RosterWriter:
         roster = {"roster_year": roster_year, "roster_term": roster_term}
         digests = {rec.row: fingerprint(rec, context) for rec in records}
         # The fast path: a student whose last roster row was this very row is unchanged.
-        last = self._last_digests(school_id, [r.code for r in records if r.code])
+        last = (
+            self._last_digests(school_id, [r.code for r in records if r.code])
+            if self._any_students()
+            else {}
+        )
         rest: list[RosterRecord] = []
         for rec in records:
             known = last.get(rec.code) if rec.code else None
@@ -274,7 +282,7 @@ class RosterWriter:
         records = rest
         if not records:
             return counts, row_students
-        stored = self._load(school_id, records)
+        stored = self._load(school_id, records) if self._any_students() else []
         by_code = {s.code: s for s in stored if s.code}
         by_name: dict[tuple[str, str], Stored] = {}
         for s in stored:

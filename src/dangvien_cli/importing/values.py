@@ -911,6 +911,7 @@ def _class_from_text(value: str) -> str | None:
     return text
 
 
+@lru_cache(maxsize=4096)
 def grade_of_class(name: str) -> int | None:
     """The grade (khối, 6–12) a class name starts with: "12A1" → 12, "Khối 12" → 12."""
     folded = _fold(name)
