@@ -107,9 +107,11 @@ def list_candidates(
 
 
 def candidate_row(dossier: Dossier, as_of: date) -> CandidateRow | None:
-    if not is_candidate(dossier.entries):
+    """Where the dossier stood at `as_of`: steps dated later had not happened yet."""
+    entries = [e for e in dossier.entries if e.on_date <= as_of]
+    if not is_candidate(entries):
         return None
-    current = current_stage(dossier.entries)
+    current = current_stage(entries)
     if current is None:
         return None
-    return CandidateRow(dossier.info, current[0], current[1], due(dossier.entries, as_of))
+    return CandidateRow(dossier.info, current[0], current[1], due(entries, as_of))

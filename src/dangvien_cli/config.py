@@ -55,6 +55,7 @@ def set_setting(
         new = normalise_setting(key, value)
     except SettingError as exc:
         raise UsageError(exc.message) from exc
+    key = key.strip().lower().replace("-", "_")  # as normalise_setting read it
     spec = SETTINGS[key]
     stored = stored_settings(session)
     old = stored.get(key, spec.default)

@@ -119,6 +119,12 @@ def record_step(
                 f"--replaces {replaces}: không có mốc số {replaces} của {info.full_name}. "
                 f"Xem số của từng mốc: dangvien history {info.code or info.full_name}"
             )
+        newer = session.execute(select(m.id).where(m.replaces_id == replaces)).scalar()
+        if newer is not None:
+            raise RefusedError(
+                f"--replaces {replaces}: mốc số {replaces} đã được mốc số {newer} thay; "
+                f"muốn sửa nữa thì thay mốc số {newer} (--replaces {newer})."
+            )
         existing = [e for e in existing if e.id != replaces]
     problems = check_step(
         step, on_date, info=info, existing=existing, rules=rules, today=today, note=note
@@ -257,7 +263,7 @@ def history(session: Session, info: StudentInfo) -> list[HistoryLine]:
         .where(a.entity == "student", a.entity_id == info.student_id)
         .order_by(a.at)
     ):
-        what = ", ".join(sorted((changes or {}).keys()))
+        what = "; ".join(_describe(field, change) for field, change in (changes or {}).items())
         source = f" từ tệp {file_name}" if file_name else ""
         lines.append(
             HistoryLine(
@@ -284,6 +290,49 @@ def history(session: Session, info: StudentInfo) -> list[HistoryLine]:
             )
         )
     return sorted(lines, key=lambda line: _sort_day(line.at))
+
+
+FIELD_LABELS = {
+    "full_name": "Họ và tên",
+    "date_of_birth": "Ngày sinh",
+    "birth_year": "Năm sinh",
+    "gender": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "religion": "Tôn giáo",
+    "national_id": "Số định danh cá nhân",
+    "student_code": "Mã học sinh",
+    "school_id": "Trường",
+    "extra": "Cột thêm",
+    "class_name": "Lớp",
+    "youth_union": "Đoàn viên",
+}
+TERM_NAMES = {"hk1": "Học kỳ I", "hk2": "Học kỳ II", "cn": "Cả năm"}
+
+
+def _describe(field: str, change: Any) -> str:
+    """One change an import made, in words: "Lớp: 12A1 → 12A3"."""
+    if field.startswith("result."):
+        label = f"Kết quả {TERM_NAMES.get(field.split('.', 1)[1], field)}"
+    else:
+        label = FIELD_LABELS.get(field, field)
+    if isinstance(change, list) and len(change) == 2 and field != "extra":
+        return f"{label}: {_shown(change[0])} → {_shown(change[1])}"
+    return label
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value if v is not None) or "(trống)"
+    if isinstance(value, dict):
+        parts = [str(v) for k, v in value.items() if not k.endswith("_scale") and v is not None]
+        return ", ".join(parts) or "(trống)"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"  # an ISO date, shown day first
+    return str(value)
 
 
 def _sort_day(at: date | datetime) -> tuple[date, int]:

@@ -2,88 +2,78 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES, Figures, Report, ReportRow
+from dangvien_cli.reports.model import FIGURE_LABELS, Figures, Report
 from dangvien_cli.reports.templates import (
     SUM_NOTE,
+    figure_text,
     format_count,
     format_date,
     format_percent,
-    format_target,
-    met,
+    indents,
     named_students,
     row_label,
+    target_met,
 )
 
-# A column met its target: (figure, actual, target).
-_MET = {
-    "class_actual": ("class_actual", "class_target"),
-    "class_pct": ("class_actual", "class_target"),
-    "admitted_actual": ("admitted_actual", "admitted_target"),
-    "admitted_pct": ("admitted_actual", "admitted_target"),
-}
 _FUNNEL_WIDTH = 50
+# On a narrow terminal, the figures a reader looks at first (the funnel below shows eligible).
+_KEY_FIGURES = (
+    "students",
+    "class_target",
+    "class_actual",
+    "admitted_target",
+    "admitted_actual",
+    "conversion_rate",
+    "reachable",
+)
+_FULL_WIDTH = 150  # below this many columns, only the key figures
 
 
-def cell(figures: Figures, key: str) -> str:
-    """One figure as the table shows it."""
-    value = figures.value(key)
-    if key in PERCENT_FIGURES:
-        return format_percent(value)
-    if key == "class_target":
-        return format_target(value, figures.class_target_is_sum)
-    if key == "admitted_target":
-        return format_target(value, figures.admitted_target_is_sum)
-    return format_count(value)
-
-
-def _cells(figures: Figures) -> list[Text]:
+def _cells(figures: Figures, keys: Sequence[str]) -> list[Text]:
     out = []
-    for key in FIGURE_LABELS:
-        style = ""
-        if key in _MET:
-            actual, target = _MET[key]
-            if met(figures.value(actual), figures.value(target)):
-                style = "green"
-        out.append(Text(cell(figures, key), style=style))
+    for key in keys:
+        style = "green" if target_met(figures, key) else ""
+        out.append(Text(figure_text(figures, key), style=style))
     return out
 
 
-def _name(row: ReportRow) -> str:
-    return "  " * max(row.depth - 1, 0) + row_label(row)
-
-
-def report_table(report: Report) -> Table:
+def report_table(
+    report: Report, keys: Sequence[str] = tuple(FIGURE_LABELS), *, figure_width: int = 7
+) -> Table:
     table = Table(
         title=f"Báo cáo kết quả phát triển đảng viên trong học sinh {report.period.label}\n"
         f"{report.scope}",
         title_style="bold",
         box=box.SIMPLE_HEAD,
-        collapse_padding=True,
+        padding=(0, 0),
         pad_edge=False,
         header_style="bold",
     )
-    longest = max((len(_name(row)) for row in report.rows), default=0)
-    table.add_column("Trường / đơn vị", min_width=min(max(longest, 12), 40), overflow="fold")
-    for label in FIGURE_LABELS.values():
-        table.add_column(label, justify="right", max_width=8, overflow="fold")
-    for row in report.rows:
+    table.add_column("Trường / đơn vị", min_width=12, overflow="fold")
+    for key in keys:
+        table.add_column(
+            FIGURE_LABELS[key], justify="right", max_width=figure_width, overflow="fold"
+        )
+    for row, indent in zip(report.rows, indents(report), strict=True):
         style = "red" if row.figures.at_risk else ""
         if row.level != "school":
             style = f"bold {style}".strip()
-        name = Text(_name(row))
-        table.add_row(name, *_cells(row.figures), style=style)
+        name = Text("  " * indent + row_label(row))
+        table.add_row(name, *_cells(row.figures, keys), style=style)
     table.add_section()
     total_style = "bold red" if report.totals.at_risk else "bold"
-    table.add_row(Text("Tổng cộng"), *_cells(report.totals), style=total_style)
+    table.add_row(Text("Tổng cộng"), *_cells(report.totals, keys), style=total_style)
     return table
 
 
-def funnel(report: Report) -> Group:
+def funnel(report: Report, width: int = _FUNNEL_WIDTH) -> Group:
     """Attended the class → eligible → admitted, as bars scaled to the largest."""
     steps = report.funnel
     largest = max((count for _, count in steps), default=0)
@@ -91,10 +81,10 @@ def funnel(report: Report) -> Group:
     first = steps[0][1] if steps else 0
     lines: list[Text] = [Text("Phễu phát triển đảng viên", style="bold")]
     for label, count in steps:
-        length = round(_FUNNEL_WIDTH * count / largest) if largest else 0
+        length = round(width * count / largest) if largest else 0
         line = Text(f"{label:<{label_width}}  ")
         line.append("█" * length, style="cyan")
-        line.append("·" * (_FUNNEL_WIDTH - length), style="dim")
+        line.append("·" * (width - length), style="dim")
         line.append(f"  {format_count(count)}")
         if first and label != steps[0][0]:
             line.append(f" ({format_percent(count / first)})", style="dim")
@@ -118,14 +108,29 @@ def names_table(report: Report) -> Table:
 
 
 def render_terminal(report: Report, console: Console) -> None:
-    console.print(report_table(report))
+    narrow = console.width < _FULL_WIDTH
+    if narrow:
+        console.print(report_table(report, _KEY_FIGURES, figure_width=6))
+    else:
+        console.print(report_table(report))
+    if narrow:
+        console.print(
+            f"Cửa sổ hẹp: chỉ hiện các cột chính (đủ {len(FIGURE_LABELS)} cột từ "
+            f"{_FULL_WIDTH} ký tự, hoặc xuất --xlsx / --html).",
+            style="dim",
+        )
     console.print(
         f"Số liệu tính đến {format_date(report.now)}. {SUM_NOTE} "
         "Màu xanh: đạt chỉ tiêu; màu đỏ: có nguy cơ không đạt chỉ tiêu kết nạp.",
         style="dim",
     )
     console.print()
-    console.print(funnel(report))
+    label_width = max(len(label) for label, _ in report.funnel)
+    bars = max(10, min(_FUNNEL_WIDTH, console.width - label_width - 16))
+    console.print(funnel(report, bars))
     if report.with_names:
         console.print()
-        console.print(names_table(report))
+        if named_students(report):
+            console.print(names_table(report))
+        else:
+            console.print("Danh sách học sinh: không có học sinh nào được tính trong kỳ này.")

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from dangvien_cli.errors import UsageError
-from dangvien_cli.reports.model import FIGURE_LABELS
+from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES
 
 if TYPE_CHECKING:
-    from dangvien_cli.reports.model import NamedStudent, Report, ReportRow
+    from dangvien_cli.reports.model import Figures, NamedStudent, Report, ReportRow
 
 HTML_TEMPLATE = "report.html.j2"
 DOCX_TEMPLATE = "report.docx"
 DASH = "—"
 SUM_MARK = "(Σ)"
+ALL_SCHOOLS = "Tất cả các trường"  # the scope of a report without --unit or --school
 SUM_NOTE = "(Σ): chỉ tiêu là tổng chỉ tiêu của các đơn vị, trường trực thuộc."
 
 
@@ -71,7 +72,7 @@ def environment(user_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["count"] = format_count
+    env.filters["num"] = format_count
     env.filters["pct"] = format_percent
     env.filters["target"] = format_target
     env.filters["vndate"] = format_date
@@ -84,6 +85,22 @@ def load_html_template(template: str | None, user_dir: Path | None) -> jinja2.Te
         return environment(folder).get_template(name)
     except jinja2.TemplateNotFound as exc:
         raise UsageError(_not_found(name, folder)) from exc
+    except jinja2.TemplateError as exc:
+        raise template_error(name, exc) from exc
+
+
+def template_error(name: str, exc: jinja2.TemplateError) -> UsageError:
+    """A mistake in a (user's) template, as a message that says where it is."""
+    where = ""
+    near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
+    if near:  # docxtpl: the text around the tag, since the XML line means nothing to a user
+        where = f", gần: «{near[:120]}»"
+    elif isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f", dòng {exc.lineno}"
+    detail = exc.message or str(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        detail = f"dùng một tên không có trong dữ liệu báo cáo ({detail})"
+    return UsageError(f"Mẫu báo cáo {name} có lỗi{where}: {detail}")
 
 
 def find_template_file(template: str | None, default: str, user_dir: Path | None) -> Path:
@@ -144,20 +161,64 @@ def row_label(row: ReportRow) -> str:
     return f"Cộng {row.name}" if row.level == "unit" else row.name
 
 
+def indents(report: Report) -> list[int]:
+    """How far each row's name is indented: its depth below the shallowest row. A unit's
+    subtotal sits one step left of its schools; a report for a unit (whose own row is the total)
+    starts its schools and sub-units at the margin."""
+    base = min((row.depth for row in report.rows), default=0)
+    return [row.depth - base for row in report.rows]
+
+
 def is_school_report(report: Report) -> bool:
     """A report for one school (``--school``) rather than for a unit or all schools."""
-    return len(report.rows) == 1 and report.rows[0].level == "school"
+    rows = report.rows
+    return len(rows) == 1 and rows[0].level == "school" and rows[0].name == report.scope
+
+
+def scope_in_sentence(report: Report) -> str:
+    """The scope inside a sentence: "Đảng ủy xã Bình Lư", but "các trường" for all schools."""
+    return "các trường" if report.scope == ALL_SCHOOLS else report.scope
+
+
+# The columns that turn green when their target is met: figure → (actual, target).
+MET_COLUMNS = {
+    "class_actual": ("class_actual", "class_target"),
+    "class_pct": ("class_actual", "class_target"),
+    "admitted_actual": ("admitted_actual", "admitted_target"),
+    "admitted_pct": ("admitted_actual", "admitted_target"),
+}
 
 
 def met(actual: int, target: int | None) -> bool:
     return target is not None and target > 0 and actual >= target
 
 
+def target_met(figures: Figures, key: str) -> bool:
+    """Whether this column shows a target met (class or admission, actual or percentage)."""
+    if key not in MET_COLUMNS:
+        return False
+    actual, target = MET_COLUMNS[key]
+    return met(figures.value(actual), figures.value(target))
+
+
+def figure_text(figures: Figures, key: str) -> str:
+    """One figure as the tables show it: "4.410", "50%", "12 (Σ)", "—"."""
+    value = figures.value(key)
+    if key in PERCENT_FIGURES:
+        return format_percent(value)
+    if key == "class_target":
+        return format_target(value, figures.class_target_is_sum)
+    if key == "admitted_target":
+        return format_target(value, figures.admitted_target_is_sum)
+    return format_count(value)
+
+
 def summary(report: Report) -> str:
     """The totals in one Vietnamese paragraph, for the page and the Word report."""
     t = report.totals
+    who = scope_in_sentence(report)
     parts = [
-        f"Trong {report.period.label}, {report.scope} có {format_count(t.students)} học sinh "
+        f"Trong {report.period.label}, {who} có {format_count(t.students)} học sinh "
         f"({format_count(t.youth_union_members)} đoàn viên)."
     ]
     class_part = (
