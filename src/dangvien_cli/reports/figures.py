@@ -22,6 +22,8 @@ from dangvien_cli.text import collation_key, fold
 
 NO_RELIGION = frozenset({"", "khong", "khong ton giao", "khong co", "-"})
 ADMITTED = "quyet-dinh-ket-nap"
+# Admitted by a date: a ceremony or full membership recorded without its decision counts too.
+ADMITTED_BY = (ADMITTED, "le-ket-nap", "chinh-thuc")
 STOPPED = ("dung", "chuyen-di")
 FIGURE_NAMES = ("class_actual", "admitted_actual", "eligible", "reachable")
 
@@ -175,7 +177,7 @@ def _school_figures(
         attended = [e.on_date for e in entries if e.step == "lop-boi-duong"]
         in_period = [d for d in attended if period.start <= d <= period.end]
         admitted_in_period = [d for d in decision if period.start <= d <= period.end]
-        admitted_by_now = any(d <= now for d in decision)
+        admitted_by_now = any(e.step in ADMITTED_BY and e.on_date <= now for e in entries)
         out = any(e.step in OUT_OF_QUESTION and e.on_date <= now for e in entries)
         stopped = any(e.step in STOPPED and e.on_date <= now for e in entries)
         result = evaluate(dossier.facts, now, rules)
