@@ -91,9 +91,8 @@ def build_report(
         parts: list[Figures] = []
         for child in children.get(unit_id, []):
             sub, figures = unit_rows(child, depth + 1)
-            if sub:
-                rows += sub
-                parts.append(figures)
+            rows += sub
+            parts.append(figures)  # a unit with no school yet still brings its target
         own_schools = sorted(
             (sid for sid in school_ids if schools[sid][1] == unit_id),
             key=lambda sid: collation_key(schools[sid][0]),
@@ -102,10 +101,10 @@ def build_report(
             row = school_row(sid, depth + 1)
             rows.append(row)
             parts.append(row.figures)
-        if not rows:
-            return [], Figures()
         total = _sum(parts)
         _unit_targets(total, targets.get(("unit", unit_id)), parts)
+        if not rows and total.class_target is None and total.admitted_target is None:
+            return [], total  # nothing to show: no school, no target
         parent = nodes[unit_id].parent_id
         rows.append(
             ReportRow(
@@ -131,9 +130,8 @@ def build_report(
         parts = []
         for top in children.get(None, []):
             sub, figures = unit_rows(top, 0)
-            if sub:
-                rows += sub
-                parts.append(figures)
+            rows += sub
+            parts.append(figures)
         loose = sorted(
             (sid for sid in school_ids if schools[sid][1] is None),
             key=lambda sid: collation_key(schools[sid][0]),
