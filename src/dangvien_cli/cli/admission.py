@@ -275,5 +275,9 @@ def _print_candidates(rows: list[CandidateRow], day: date) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("eligible", help=ELIGIBLE_HELP)(eligible_command)
-    app.command("candidates", help=CANDIDATES_HELP)(candidates_command)
+    app.command("eligible", help=ELIGIBLE_HELP, short_help="Ai đủ điều kiện vào ngày họp chi bộ.")(
+        eligible_command
+    )
+    app.command(
+        "candidates", help=CANDIDATES_HELP, short_help="Hồ sơ đang làm: giai đoạn, bước tiếp, hạn."
+    )(candidates_command)

@@ -101,4 +101,4 @@ def set_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(config_app, name="config")
+    app.add_typer(config_app, name="config", short_help="Thiết lập dùng chung.")

@@ -409,4 +409,9 @@ def _write_errors(path: Path, reports: list[FileReport]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import", help=HELP, no_args_is_help=True)(import_command)
+    app.command(
+        "import",
+        help=HELP,
+        short_help="Nhập danh sách lớp (.xlsx, .xls, .ods) hoặc bảng tiến độ.",
+        no_args_is_help=True,
+    )(import_command)

@@ -171,5 +171,7 @@ def students_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("schools", help=SCHOOLS_HELP)(schools_command)
-    app.command("students", help=STUDENTS_HELP)(students_command)
+    app.command("schools", help=SCHOOLS_HELP, short_help="Các trường và số học sinh.")(
+        schools_command
+    )
+    app.command("students", help=STUDENTS_HELP, short_help="Danh sách học sinh.")(students_command)

@@ -188,5 +188,15 @@ def history_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("record", help=RECORD_HELP, no_args_is_help=True)(record_command)
-    app.command("history", help=HISTORY_HELP, no_args_is_help=True)(history_command)
+    app.command(
+        "record",
+        help=RECORD_HELP,
+        short_help="Ghi một bước của hồ sơ kết nạp.",
+        no_args_is_help=True,
+    )(record_command)
+    app.command(
+        "history",
+        help=HISTORY_HELP,
+        short_help="Lịch sử của một học sinh.",
+        no_args_is_help=True,
+    )(history_command)

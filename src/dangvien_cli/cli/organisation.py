@@ -385,6 +385,6 @@ def target_list(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(unit_app, name="unit")
-    app.add_typer(school_app, name="school")
-    app.add_typer(target_app, name="target")
+    app.add_typer(unit_app, name="unit", short_help="Các đơn vị đảng (cây nhiều cấp).")
+    app.add_typer(school_app, name="school", short_help="Trường và đơn vị trực thuộc.")
+    app.add_typer(target_app, name="target", short_help="Chỉ tiêu kế hoạch.")

@@ -178,4 +178,6 @@ def _target_path(out: Path | None, fmt: str, slug: str, *, several: bool) -> Pat
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report", help=HELP)(report_command)
+    app.command(
+        "report", help=HELP, short_help="Báo cáo so với chỉ tiêu (màn hình, Excel, HTML, Word)."
+    )(report_command)

@@ -65,4 +65,6 @@ def template_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("template", help=HELP, no_args_is_help=True)(template_command)
+    app.command("template", help=HELP, short_help="Tạo tệp danh sách mẫu.", no_args_is_help=True)(
+        template_command
+    )
