@@ -126,6 +126,7 @@ def _register() -> None:
         config,
         importing,
         listing,
+        merge,
         milestones,
         organisation,
         report,
@@ -140,6 +141,7 @@ def _register() -> None:
     report.register(app)
     config.register(app)
     template.register(app)
+    merge.register(app)
 
 
 _register()

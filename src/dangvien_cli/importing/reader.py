@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from dangvien_cli.errors import UnreadableFileError
 
@@ -86,7 +87,10 @@ def read_workbook(path: Path) -> list[Sheet]:
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = getattr(sheet, "merged_cell_ranges", None) or []
-            sheets.append(Sheet(name=name, rows=[list(r) for r in rows], merged=list(merged)))
+            # calamine hands back fresh lists: kept as they are, not copied (large sheets)
+            sheets.append(
+                Sheet(name=name, rows=cast(list[list[object]], rows), merged=list(merged))
+            )
     except UnreadableFileError:
         raise
     except Exception as exc:  # calamine raises its own types and plain ones for broken files

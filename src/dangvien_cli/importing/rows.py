@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from dangvien_cli.importing.layout import GRADED_FIELDS, Column, Table
 from dangvien_cli.importing.values import (
@@ -217,6 +218,30 @@ class TableParser:
             for col in self.graded
         ]
         self.unknown = list(table.unknown_columns)
+        self.width = max((c.index for c in table.columns), default=-1) + 1
+        self.headers = [c.header for c in table.columns]
+
+    def _fail(
+        self,
+        errors: list[RowError],
+        r: int,
+        row: list[object],
+        col: Column | None,
+        value: object,
+        reason: str,
+    ) -> None:
+        errors.append(
+            RowError(
+                sheet=self.table.sheet,
+                row=r + 1,
+                column=col.header if col else "",
+                column_letter=column_letter(col.index) if col else "",
+                value=display_value(value),
+                reason=reason,
+                cells=row,
+                headers=self.headers,
+            )
+        )
 
     def data_rows(self) -> Iterator[tuple[int, list[object]]]:
         for r in range(self.table.first_row, self.table.end_row):
@@ -283,36 +308,21 @@ class TableParser:
 
     def parse(self, r: int, row: list[object]) -> RosterRecord | list[RowError]:
         errors: list[RowError] = []
-        sheet = self.table.sheet
-
-        def cell(col: Column) -> object:
-            return row[col.index] if col.index < len(row) else ""
-
-        def fail(col: Column | None, value: object, reason: str) -> None:
-            errors.append(
-                RowError(
-                    sheet=sheet,
-                    row=r + 1,
-                    column=col.header if col else "",
-                    column_letter=column_letter(col.index) if col else "",
-                    value=display_value(value),
-                    reason=reason,
-                    cells=row,
-                    headers=[c.header for c in self.table.columns],
-                )
-            )
+        if len(row) < self.width:  # short rows (calamine trims trailing blanks) read as blank
+            row = [*row, *([""] * (self.width - len(row)))]
+        fail = partial(self._fail, errors, r, row)
 
         f = self.fields
         code = None
         if "student_code" in f:
-            raw = cell(f["student_code"])
+            raw = row[f["student_code"].index]
             try:
                 code = parse_code(raw)
             except ValueProblem as exc:
                 fail(f["student_code"], raw, exc.reason)
         full_name = ""
         if "full_name" in f:
-            raw = cell(f["full_name"])
+            raw = row[f["full_name"].index]
             full_name = parse_text(raw) or ""
             if not full_name:
                 fail(f["full_name"], raw, "Thiếu họ và tên học sinh.")
@@ -325,27 +335,27 @@ class TableParser:
         values: dict[str, object] = {}
         birth: BirthDate | None = None
         if "date_of_birth" in f:
-            raw = cell(f["date_of_birth"])
+            raw = row[f["date_of_birth"].index]
             try:
                 birth = parse_date(raw)
             except ValueProblem as exc:
                 fail(f["date_of_birth"], raw, exc.reason)
         for name, parser in (("gender", parse_gender), ("ethnicity", parse_text)):
             if name in f:
-                raw = cell(f[name])
+                raw = row[f[name].index]
                 try:
                     values[name] = parser(raw)
                 except ValueProblem as exc:
                     fail(f[name], raw, exc.reason)
         if "female" in f and "gender" not in f:
-            raw = cell(f["female"])
+            raw = row[f["female"].index]
             try:
                 values["gender"] = "Nữ" if parse_yes_no(raw) else "Nam"
             except ValueProblem as exc:
                 fail(f["female"], raw, exc.reason)
         for name in ("religion", "national_id"):
             if name in f:
-                raw = cell(f[name])
+                raw = row[f[name].index]
                 if name == "national_id":
                     try:
                         values[name] = parse_code(raw)
@@ -355,7 +365,7 @@ class TableParser:
                     values[name] = parse_text(raw)
         klass = self.class_name
         if klass is None and "class_name" in f:
-            raw = cell(f["class_name"])
+            raw = row[f["class_name"].index]
             try:
                 klass = parse_class_name(raw)
             except ValueProblem as exc:
@@ -365,14 +375,14 @@ class TableParser:
         values["class_name"] = klass
         youth: bool | None = None
         if "youth_union" in f:
-            raw = cell(f["youth_union"])
+            raw = row[f["youth_union"].index]
             try:
                 youth = bool(parse_yes_no(raw))
             except ValueProblem as exc:
                 fail(f["youth_union"], raw, exc.reason)
         joined: date | None = None
         if "youth_union_joined" in f:
-            raw = cell(f["youth_union_joined"])
+            raw = row[f["youth_union_joined"].index]
             try:
                 parsed = parse_date(raw)
                 if parsed is not None and parsed.date is None:
@@ -390,7 +400,7 @@ class TableParser:
         for col, kind, term, scale in self.grade_plan:
             if term is None:
                 continue  # the caller has refused a table whose grades have no term
-            raw = cell(col)
+            raw = row[col.index]
             try:
                 grade = parse_grade(raw, kind=kind, scale=scale)
             except ValueProblem as exc:

@@ -1,0 +1,126 @@
+"""`dangvien merge`: bring a school's database file into this one and say what it changed."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dangvien_cli.cli import state, stdout_console
+from dangvien_cli.cli.common import os_user
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dangvien_cli.merge import MergeReport
+
+HELP = """Hợp nhất tệp cơ sở dữ liệu của một trường (SQLite) vào cơ sở dữ liệu đang dùng.
+
+Mang sang mọi thứ: đơn vị, trường, năm học, học sinh, lớp, kết quả học tập, Đoàn viên, các mốc
+kết nạp, chỉ tiêu, các lần nhập và nhật ký. Học sinh được nhận ra bằng mã học sinh, nếu không có
+mã thì bằng trường + họ tên + ngày sinh. Các mốc kết nạp chỉ được thêm: mốc của cả hai bên đều
+được giữ. Một giá trị trong danh sách khác nhau giữa hai bên thì lấy theo lần nhập mới hơn; giá
+trị cũ được giữ trong lịch sử (`dangvien history`). Hợp nhất lại cùng tệp không thay đổi gì.
+Tệp của trường chỉ được đọc, không bị sửa. Cả lần hợp nhất là một giao dịch.
+
+Mã thoát: 0 thành công; 1 tệp không đọc được hoặc không phải của dangvien; 2 sai cách gọi.
+
+Ví dụ:
+
+  dangvien --db tinh.db merge thpt-binh-lu.db
+
+  dangvien merge thpt-binh-lu.db --dry-run
+
+  dangvien --db postgresql+psycopg://user@127.0.0.1/dangvien merge thpt-binh-lu.db --json
+"""
+
+TABLE_LABELS = {
+    "unit": "Đơn vị",
+    "school": "Trường",
+    "school_year": "Năm học",
+    "import_batch": "Lần nhập",
+    "student": "Học sinh",
+    "enrollment": "Lớp theo năm học",
+    "term_result": "Kết quả học kỳ",
+    "youth_union": "Đoàn viên",
+    "milestone": "Mốc kết nạp",
+    "target": "Chỉ tiêu",
+    "audit_log": "Nhật ký",
+}
+
+
+def merge_command(
+    ctx: typer.Context,
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Tệp cơ sở dữ liệu của trường (.db).", show_default=False, metavar="TỆP.db"
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ báo cáo sẽ thay đổi gì, không ghi gì.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
+) -> None:
+    from dangvien_cli.merge import merge_file
+
+    app_state = state(ctx)
+    db = app_state.open_db()
+    try:
+        with db.session(write=True) as session:
+            report = merge_file(
+                session,
+                source,
+                now=datetime.now().astimezone(),
+                user=os_user(),
+                command=app_state.command,
+                target=db.location.path,
+            )
+            if dry_run:
+                report.written = False
+                session.rollback()
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(stdout_console(), report)
+
+
+def _print_report(out: Console, report: MergeReport) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"[bold]Hợp nhất {escape(report.source)}[/]", title_justify="left")
+    table.add_column("Bảng")
+    table.add_column("Thêm mới", justify="right")
+    table.add_column("Đã có", justify="right")
+    for name, label in TABLE_LABELS.items():
+        table.add_row(label, str(report.added.get(name, 0)), str(report.unchanged.get(name, 0)))
+    out.print(table)
+    if report.conflicts:
+        conflicts = Table(title="Khác nhau giữa hai bên", title_justify="left")
+        for column in ("Bảng", "Khóa", "Trường dữ liệu", "Ở đây", "Trong tệp", "Giữ"):
+            conflicts.add_column(column, overflow="fold")
+        for c in report.conflicts:
+            data = c.as_json()
+            conflicts.add_row(
+                escape(TABLE_LABELS.get(c.table, c.table)),
+                escape(c.key),
+                escape(c.field),
+                escape(json.dumps(data["ours"], ensure_ascii=False)),
+                escape(json.dumps(data["theirs"], ensure_ascii=False)),
+                "trong tệp (mới hơn)" if c.kept == "theirs" else "ở đây (mới hơn)",
+            )
+        out.print(conflicts)
+    else:
+        out.print("Không có giá trị nào khác nhau giữa hai bên.")
+    if not report.written:
+        out.print("[yellow]Chạy thử (--dry-run): không ghi gì vào cơ sở dữ liệu.[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("merge", help=HELP, no_args_is_help=True)(merge_command)
