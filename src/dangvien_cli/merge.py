@@ -1,4 +1,4 @@
-"""Merging a school's SQLite file into this database: what is new is added, conflicts are settled."""
+"""Merging a school's SQLite file into this database: new rows added, differing values settled."""
 
 from __future__ import annotations
 
@@ -238,9 +238,13 @@ class Merger:
         *,
         theirs_newer: bool,
         student_id: int | None,
+        shown: tuple[Any, Any] | None = None,
     ) -> None:
         kept = "theirs" if theirs_newer else "ours"
-        self.report.conflicts.append(Conflict(table, key, fld, ours, theirs, kept))
+        if shown is None:
+            self.report.conflicts.append(Conflict(table, key, fld, ours, theirs, kept))
+        else:  # school ids mean nothing to a reader: the summary says "school" and the names
+            self.report.conflicts.append(Conflict(table, key, "school", *shown, kept))
         if student_id is None:
             return
         # The older value stays in the student's history: [older, newer] as imports log it.
@@ -374,7 +378,9 @@ class Merger:
         ours: list[dict[str, Any]] = []
         seen: set[int] = set()
         for part in chunks(codes):
-            ours += [dict(r._mapping) for r in self.s.execute(query.where(st.student_code.in_(part)))]
+            ours += [
+                dict(r._mapping) for r in self.s.execute(query.where(st.student_code.in_(part)))
+            ]
         for part in chunks(school_ids):
             ours += [dict(r._mapping) for r in self.s.execute(query.where(st.school_id.in_(part)))]
         by_code: dict[str, dict[str, Any]] = {}
@@ -458,9 +464,15 @@ class Merger:
         their = {"student_code": row["student_code"], "school_id": school_id, "extra": row["extra"]}
         for f, value in their.items():
             if value is not None and value != found[f]:
+                # The summary names the schools; the history keeps their ids, as imports do.
+                shown = (
+                    (self._school_name(found[f]), self._school_name(value))
+                    if f == "school_id"
+                    else None
+                )
                 self._conflict(
                     "student", key, f, found[f], value, theirs_newer=theirs_newer,
-                    student_id=our_id,
+                    student_id=our_id, shown=shown,
                 )  # fmt: skip
                 if theirs_newer:
                     student_vals[f] = value
@@ -471,10 +483,17 @@ class Merger:
         if person_vals or student_vals:
             # A roster-held value changed: the next import of the same row must not skip it.
             # updated_at takes their time, so that merging the same file again is a no-op.
-            student_vals |= {"roster_hash": None, "updated_at": row["updated_at"] or row["created_at"]}
+            student_vals |= {
+                "roster_hash": None,
+                "updated_at": row["updated_at"] or row["created_at"],
+            }
             self.s.execute(update(student_t).where(student_t.c.id == our_id).values(student_vals))
         else:
             self._same(student_t)
+
+    def _school_name(self, school_id: int) -> str:
+        name = self.s.execute(select(school_t.c.name).where(school_t.c.id == school_id)).scalar()
+        return str(name)
 
     def _touch(self, our_student: int) -> None:
         self.s.execute(
@@ -485,7 +504,10 @@ class Merger:
     def _ours_for(self, table: Table, col: str, ids: list[int]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for part in chunks(ids):
-            out += [dict(r._mapping) for r in self.s.execute(select(table).where(table.c[col].in_(part)))]
+            out += [
+                dict(r._mapping)
+                for r in self.s.execute(select(table).where(table.c[col].in_(part)))
+            ]
         return out
 
     def enrollments_(self) -> None:
@@ -499,13 +521,16 @@ class Merger:
             found = ours.get((sid, yid))
             if found is None:
                 self._insert(
-                    enrollment_t, {**row, "student_id": sid, "school_year_id": yid, "batch_id": batch}
+                    enrollment_t,
+                    {**row, "student_id": sid, "school_year_id": yid, "batch_id": batch},
                 )
                 continue
             if row["class_name"] is None or row["class_name"] == found["class_name"]:
                 self._same(enrollment_t)
                 continue
-            newer = self._their_batch_time(row["batch_id"]) > self._our_batch_time(found["batch_id"])
+            newer = self._their_batch_time(row["batch_id"]) > self._our_batch_time(
+                found["batch_id"]
+            )
             self._conflict(
                 "enrollment", f"{self.keys[row['student_id']]} {_year_label(self, yid)}",
                 "class_name", found["class_name"], row["class_name"], theirs_newer=newer,
@@ -538,7 +563,9 @@ class Merger:
             if theirs == mine:
                 self._same(result_t)
                 continue
-            newer = self._their_batch_time(row["batch_id"]) > self._our_batch_time(found["batch_id"])
+            newer = self._their_batch_time(row["batch_id"]) > self._our_batch_time(
+                found["batch_id"]
+            )
             self._conflict(
                 "term_result", f"{self.keys[row['student_id']]} {_year_label(self, yid)}",
                 f"result.{row['term']}", _grades(mine), _grades(theirs), theirs_newer=newer,
@@ -581,9 +608,13 @@ class Merger:
                 theirs_newer=newer, student_id=sid,
             )  # fmt: skip
             if newer:
-                values = {k: row[k] for k in ("is_member", "joined_on", "roster_year", "roster_term")}
+                values = {
+                    k: row[k] for k in ("is_member", "joined_on", "roster_year", "roster_term")
+                }
                 self.s.execute(
-                    update(youth_t).where(youth_t.c.id == found["id"]).values(**values, batch_id=batch)
+                    update(youth_t)
+                    .where(youth_t.c.id == found["id"])
+                    .values(**values, batch_id=batch)
                 )
                 if sid is not None:
                     self._touch(sid)
