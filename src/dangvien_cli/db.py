@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from dangvien_cli.errors import DatabaseError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
 ENV_VAR = "DANGVIEN_DB"
@@ -23,6 +23,8 @@ DEFAULT_FILE = "dangvien.db"
 # current database needs one small query and no Alembic import.
 HEAD_REVISION = "0001"
 BUSY_TIMEOUT_MS = 30_000
+# The PostgreSQL advisory lock a write transaction holds ("dangvien" in ASCII): see _pg_on_begin.
+WRITE_LOCK = 0x64616E677669656E
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,14 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _pg_on_begin(conn: Any) -> None:
+    # PostgreSQL writers take one transaction-scoped advisory lock first, as SQLite's BEGIN
+    # IMMEDIATE does: the commands read, then insert what is missing (a school year, a school,
+    # ids), which two concurrent transactions would otherwise both insert. Readers never wait.
+    if conn.get_execution_options().get("write", False):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
 def create_engine_for(location: Location) -> Engine:
     from sqlalchemy import create_engine, event
 
@@ -90,7 +100,10 @@ def create_engine_for(location: Location) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(location.url, pool_pre_ping=True)
+    engine = create_engine(location.url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", _pg_on_begin)
+    return engine
 
 
 def _create_private_file(path: Path) -> None:
@@ -113,26 +126,31 @@ def _create_private_file(path: Path) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database, or None for an empty database."""
+    with engine.connect() as conn:
+        return _revision(conn)
+
+
+def _revision(conn: Connection) -> str | None:
     from sqlalchemy import inspect, text
 
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            if inspect(conn).get_table_names():
-                raise DatabaseError(
-                    "Cơ sở dữ liệu này không phải của dangvien (có bảng nhưng không có phiên bản "
-                    "lược đồ). Hãy chọn tệp khác bằng --db."
-                )
-            return None
-        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
-        return None if row is None else str(row[0])
+    if not inspect(conn).has_table("alembic_version"):
+        if inspect(conn).get_table_names():
+            raise DatabaseError(
+                "Cơ sở dữ liệu này không phải của dangvien (có bảng nhưng không có phiên bản "
+                "lược đồ). Hãy chọn tệp khác bằng --db."
+            )
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
 
 
-def _alembic_config(engine: Engine) -> Any:
+def _alembic_config(engine: Engine, connection: Connection | None = None) -> Any:
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     cfg.attributes["engine"] = engine
+    cfg.attributes["connection"] = connection
     return cfg
 
 
@@ -162,9 +180,27 @@ def backup_sqlite(source: Path, target: Path) -> None:
 
 def upgrade(engine: Engine, location: Location, notify: Callable[[str], None]) -> None:
     """Bring the schema to the newest revision, keeping a copy of an older SQLite file first."""
-    revision = current_revision(engine)
-    if revision == HEAD_REVISION:
+    if current_revision(engine) == HEAD_REVISION:
         return
+    # Several processes may open a new or older database at once (a province's office where
+    # several people import): one migrates, the others wait, then find the schema current.
+    # The check and the migration share one write transaction, which holds the write lock.
+    with engine.execution_options(write=True).connect() as conn, conn.begin():
+        revision = _revision(conn)
+        if revision == HEAD_REVISION:
+            return
+        _migrate(engine, conn, revision, location, notify)
+    if revision is not None:
+        notify(f"Đã nâng cấp lược đồ cơ sở dữ liệu từ {revision} lên {HEAD_REVISION}.")
+
+
+def _migrate(
+    engine: Engine,
+    conn: Connection,
+    revision: str | None,
+    location: Location,
+    notify: Callable[[str], None],
+) -> None:
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -184,9 +220,7 @@ def upgrade(engine: Engine, location: Location, notify: Callable[[str], None]) -
             copy = location.path.with_name(name)
             backup_sqlite(location.path, copy)
             notify(f"Đã sao lưu cơ sở dữ liệu trước khi nâng cấp lược đồ: {copy}")
-    command.upgrade(_alembic_config(engine), "head")
-    if revision is not None:
-        notify(f"Đã nâng cấp lược đồ cơ sở dữ liệu từ {revision} lên {HEAD_REVISION}.")
+    command.upgrade(_alembic_config(engine, conn), "head")
 
 
 class Database:
