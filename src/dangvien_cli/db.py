@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -223,12 +224,30 @@ def _migrate(
     command.upgrade(_alembic_config(engine, conn), "head")
 
 
+def permission_warning(path: Path | None) -> str | None:
+    """A warning when others than the owner may read the database file, else None."""
+    try:
+        mode = path.stat().st_mode if path is not None else 0
+    except OSError:
+        return None
+    if path is None or not mode & 0o077:
+        return None
+    return (
+        f"Cảnh báo: tệp cơ sở dữ liệu {path} chứa dữ liệu cá nhân của học sinh chưa thành niên "
+        f"nhưng người khác cũng đọc được (quyền {mode & 0o777:o}). "
+        f"Hãy chỉ cho chủ tệp đọc: chmod 600 {shlex.quote(str(path))}"
+    )
+
+
 class Database:
     """An opened database: its location, engine and sessions."""
 
     def __init__(self, location: Location, notify: Callable[[str], None] | None = None) -> None:
         self.location = location
         self._notify = notify or (lambda _message: None)
+        warning = permission_warning(location.path)
+        if warning:
+            self._notify(warning)
         try:
             self.engine = create_engine_for(location)
             upgrade(self.engine, location, self._notify)

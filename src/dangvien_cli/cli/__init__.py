@@ -130,6 +130,7 @@ def _register() -> None:
         milestones,
         organisation,
         report,
+        safety,
         template,
     )
 
@@ -142,6 +143,7 @@ def _register() -> None:
     config.register(app)
     template.register(app)
     merge.register(app)
+    safety.register(app)
 
 
 _register()
