@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dangvien_cli.audit import audit_entry
 from dangvien_cli.db import HEAD_REVISION
 from dangvien_cli.errors import DangvienError, DatabaseError, ExitCode, UsageError
-from dangvien_cli.importing.store import TERM_RANK, chunks
+from dangvien_cli.importing.store import TERM_RANK, chunks, grades_for_log, stored_birth_key
 from dangvien_cli.models import (
     audit_t,
     batch_t,
@@ -391,17 +391,17 @@ class Merger:
             seen.add(r["id"])
             if r["student_code"]:
                 by_code[r["student_code"]] = r
-            by_name.setdefault((r["school_id"], r["name_key"], _birth(r)), r)
+            by_name.setdefault((r["school_id"], r["name_key"], stored_birth_key(r)), r)
         our_times = _student_times(self.s.connection(), sorted(seen))
 
         for row in theirs:
             school_id = self.schools[row["school_id"]]
             code = row["student_code"]
-            key = code or f"{row['full_name']} ({_birth(row) or '?'})"
+            key = code or f"{row['full_name']} ({stored_birth_key(row) or '?'})"
             self.keys[row["id"]] = key
             found = by_code.get(code) if code else None
             if found is None:
-                candidate = by_name.get((school_id, row["name_key"], _birth(row)))
+                candidate = by_name.get((school_id, row["name_key"], stored_birth_key(row)))
                 if candidate is not None and (not code or not candidate["student_code"]):
                     found = candidate
             their_time = max(_naive(row["created_at"]), their_times.get(row["id"], EPOCH))
@@ -427,7 +427,7 @@ class Merger:
                 )
                 self.people[row["person_id"]] = person_id
                 self.students[row["id"]] = student_id
-                by_name.setdefault((school_id, row["name_key"], _birth(row)), row)
+                by_name.setdefault((school_id, row["name_key"], stored_birth_key(row)), row)
                 continue
             self.people[row["person_id"]] = int(found["person_id"])
             self.students[row["id"]] = int(found["id"])
@@ -567,10 +567,14 @@ class Merger:
                 found["batch_id"]
             )
             self._conflict(
-                "term_result", f"{self.keys[row['student_id']]} {_year_label(self, yid)}",
-                f"result.{row['term']}", _grades(mine), _grades(theirs), theirs_newer=newer,
+                "term_result",
+                f"{self.keys[row['student_id']]} {_year_label(self, yid)}",
+                f"result.{row['term']}",
+                grades_for_log(mine),
+                grades_for_log(theirs),
+                theirs_newer=newer,
                 student_id=sid,
-            )  # fmt: skip
+            )
             if newer:
                 self.s.execute(
                     update(result_t)
@@ -759,18 +763,6 @@ def _audit_key(row: dict[str, Any]) -> str:
 def _naive(at: datetime) -> datetime:
     """Times compared as stored: SQLite keeps them without a zone."""
     return at.replace(tzinfo=None) if at.tzinfo is not None else at
-
-
-def _birth(row: dict[str, Any]) -> str:
-    dob = row.get("date_of_birth")
-    if dob is not None:
-        return str(dob.isoformat())
-    year = row.get("birth_year")
-    return "" if year is None else str(year)
-
-
-def _grades(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if not k.endswith("_rank")}
 
 
 def _milestone_key(row: dict[str, Any] | Any, person_id: int) -> tuple[Any, ...]:

@@ -103,7 +103,8 @@ def _birth_key(record_birth: Any) -> str:
     return str(record_birth.iso)
 
 
-def _stored_birth_key(person: dict[str, Any]) -> str:
+def stored_birth_key(person: dict[str, Any]) -> str:
+    """How a stored birth is compared: the ISO date, else the year, else empty."""
     dob = person.get("date_of_birth")
     if dob is not None:
         return str(dob.isoformat())
@@ -287,7 +288,7 @@ class RosterWriter:
         by_name: dict[tuple[str, str], Stored] = {}
         for s in stored:
             if s.school_id == school_id:
-                by_name.setdefault((s.name_key, _stored_birth_key(s.person)), s)
+                by_name.setdefault((s.name_key, stored_birth_key(s.person)), s)
 
         matched: list[tuple[RosterRecord, Stored | None]] = []
         for rec in records:
@@ -397,14 +398,14 @@ class RosterWriter:
                             **vals,
                         }
                     )
-                    changes[f"result.{term}"] = [None, _grades_json(vals)]
+                    changes[f"result.{term}"] = [None, grades_for_log(vals)]
                 else:
                     diff_r = {k: v for k, v in vals.items() if getattr(old, k) != v}
                     if diff_r:
                         result_updates.append({"_id": old.id, **vals, "batch_id": self.batch_id})
                         changes[f"result.{term}"] = [
-                            _grades_json({k: getattr(old, k) for k in vals}),
-                            _grades_json(vals),
+                            grades_for_log({k: getattr(old, k) for k in vals}),
+                            grades_for_log(vals),
                         ]
             # Youth Union
             if rec.youth_union is not None:
@@ -651,5 +652,6 @@ def result_values(grades: dict[str, Grade | None]) -> dict[str, Any]:
     return out
 
 
-def _grades_json(vals: dict[str, Any]) -> dict[str, Any]:
+def grades_for_log(vals: dict[str, Any]) -> dict[str, Any]:
+    """A result as the audit log keeps it: values and scales, not the ranks."""
     return {k: v for k, v in vals.items() if not k.endswith("_rank")}
