@@ -266,10 +266,11 @@ class RosterWriter:
         when = (roster_year, TERM_RANK.get(roster_term, 0))
         roster = {"roster_year": roster_year, "roster_term": roster_term}
         digests = {rec.row: fingerprint(rec, context) for rec in records}
+        any_students = self._any_students()
         # The fast path: a student whose last roster row was this very row is unchanged.
         last = (
             self._last_digests(school_id, [r.code for r in records if r.code])
-            if self._any_students()
+            if any_students
             else {}
         )
         rest: list[RosterRecord] = []
@@ -283,7 +284,7 @@ class RosterWriter:
         records = rest
         if not records:
             return counts, row_students
-        stored = self._load(school_id, records) if self._any_students() else []
+        stored = self._load(school_id, records) if any_students else []
         by_code = {s.code: s for s in stored if s.code}
         by_name: dict[tuple[str, str], Stored] = {}
         for s in stored:
