@@ -175,3 +175,25 @@ def test_locate_resolves_paths_and_keeps_urls():
     server = dbmod.locate("postgresql+psycopg://u:secret@host/dangvien")
     assert server.path is None
     assert "secret" not in server.display
+
+
+def test_schools_on_a_current_file_starts_without_sqlalchemy(db_path):
+    # Issue 5's start-up goal: a read of a current SQLite file needs only the sqlite3 module.
+    import subprocess
+    import sys
+
+    dbmod.open_database(str(db_path)).close()  # created at the newest schema
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'NONE',"
+        " file=sys.stderr))\n"
+        "sys.argv = ['dangvien', '--db', sys.argv[1], 'schools', '--json']\n"
+        "from dangvien_cli.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(db_path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert done.stderr.strip().endswith("NONE")

@@ -239,25 +239,88 @@ def permission_warning(path: Path | None) -> str | None:
     )
 
 
+def _sqlite_file_is_current(path: Path) -> bool:
+    """Whether a SQLite file already holds the newest schema, asked with the sqlite3 module
+    alone: a command that only reads a current file then needs no SQLAlchemy (issue 5's start-up
+    goal). Any doubt (no file, no version table, a locked or damaged file) answers False, and
+    the full path through SQLAlchemy and Alembic decides and explains."""
+    try:
+        if path.stat().st_size == 0:
+            return False
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except (OSError, sqlite3.Error):
+        return False
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return row is not None and row[0] == HEAD_REVISION
+
+
 class Database:
-    """An opened database: its location, engine and sessions."""
+    """An opened database: its location, engine and sessions.
+
+    A SQLite file whose schema is already current is checked with the sqlite3 module, and the
+    SQLAlchemy engine is made only when a command first uses it; `raw_read` serves read-only
+    SQL without it.
+    """
 
     def __init__(self, location: Location, notify: Callable[[str], None] | None = None) -> None:
         self.location = location
         self._notify = notify or (lambda _message: None)
+        self._engine: Engine | None = None
         warning = permission_warning(location.path)
         if warning:
             self._notify(warning)
+        if location.path is not None and _sqlite_file_is_current(location.path):
+            return
+        self._make_engine(upgrade_schema=True)
+
+    def _make_engine(self, *, upgrade_schema: bool) -> Engine:
         try:
-            self.engine = create_engine_for(location)
-            upgrade(self.engine, location, self._notify)
+            engine = create_engine_for(self.location)
+            if upgrade_schema:
+                upgrade(engine, self.location, self._notify)
         except DatabaseError:
             raise
         except Exception as exc:  # the driver's errors: a locked, damaged or foreign file
             raise DatabaseError(
-                f"Không mở được cơ sở dữ liệu {location.display}: {exc}. "
+                f"Không mở được cơ sở dữ liệu {self.location.display}: {exc}. "
                 "Hãy kiểm tra đường dẫn (--db) và quyền đọc/ghi tệp."
             ) from exc
+        self._engine = engine
+        return engine
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            return self._make_engine(upgrade_schema=False)
+        return self._engine
+
+    @contextmanager
+    def raw_read(self) -> Iterator[Any]:
+        """A DB-API connection for plain read-only SQL without parameters, in one transaction.
+
+        On a SQLite file this is the sqlite3 module alone (no SQLAlchemy import); on a server it
+        is a connection of the engine's pool.
+        """
+        if self._engine is None and self.location.path is not None:
+            conn = sqlite3.connect(self.location.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                _sqlite_on_connect(conn, None)
+                conn.execute("BEGIN")
+                yield conn
+            finally:
+                conn.close()
+            return
+        raw = self.engine.raw_connection()
+        try:
+            yield raw
+        finally:
+            raw.rollback()
+            raw.close()
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
@@ -274,7 +337,8 @@ class Database:
                 raise
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def open_database(db: str | None, notify: Callable[[str], None] | None = None) -> Database:

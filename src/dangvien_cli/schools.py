@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from dangvien_cli.errors import AmbiguousError, NotFoundError
-from dangvien_cli.models import School, Unit, enrollment_t, student_t, year_t
 from dangvien_cli.text import clean, collation_key, school_key, strip_leading_truong
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dangvien_cli.models import School
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ def best_matches(schools: list[School], query: str) -> list[School]:
 def resolve_school(session: Session, query: str) -> School:
     """The one school a typed name means ("binh lu" finds "THPT Bình Lư"); none or several
     is an error that lists the schools."""
+    from sqlalchemy import select
+
+    from dangvien_cli.models import School
+
     schools = list(session.scalars(select(School)))
     found = best_matches(schools, query)
     if len(found) == 1:
@@ -69,6 +75,10 @@ def school_for_import(session: Session, query: str) -> School | None:
 
     Several matches is an error: writing a roster into the wrong school is worse than asking.
     """
+    from sqlalchemy import select
+
+    from dangvien_cli.models import School
+
     schools = list(session.scalars(select(School)))
     found = best_matches(schools, query)
     if len(found) > 1:
@@ -79,33 +89,38 @@ def school_for_import(session: Session, query: str) -> School | None:
     return found[0] if found else None
 
 
-def list_schools(session: Session) -> list[SchoolRow]:
-    s, e, y = student_t.c, enrollment_t.c, year_t.c
-    counts: dict[int, int] = {
-        int(school_id): int(n)
-        for school_id, n in session.execute(select(s.school_id, func.count()).group_by(s.school_id))
-    }
-    latest: dict[int, int] = {
-        int(school_id): int(year)
-        for school_id, year in session.execute(
-            select(s.school_id, func.max(y.start_year))
-            .join(enrollment_t, e.student_id == s.id)
-            .join(year_t, y.id == e.school_year_id)
-            .group_by(s.school_id)
+# Plain SQL over a DB-API connection (Database.raw_read): `dangvien schools` on a SQLite file
+# then starts without SQLAlchemy (issue 5). Standard SQL, the same on SQLite and PostgreSQL.
+_SCHOOLS_SQL = """
+SELECT sc.id, sc.name, u.name,
+       (SELECT count(*) FROM student s WHERE s.school_id = sc.id),
+       (SELECT max(y.start_year)
+          FROM student s
+          JOIN enrollment e ON e.student_id = s.id
+          JOIN school_year y ON y.id = e.school_year_id
+         WHERE s.school_id = sc.id)
+  FROM school sc
+  LEFT JOIN unit u ON u.id = sc.unit_id
+"""
+
+
+def list_schools(conn: Any) -> list[SchoolRow]:
+    """Every school with its unit, number of students and latest school year, in Vietnamese
+    alphabetical order. `conn` is a DB-API connection (see Database.raw_read)."""
+    cur = conn.cursor()
+    try:
+        cur.execute(_SCHOOLS_SQL)
+        found = cur.fetchall()
+    finally:
+        cur.close()
+    rows = [
+        SchoolRow(
+            id=int(sid),
+            name=str(name),
+            unit=None if unit is None else str(unit),
+            students=int(n or 0),
+            latest_year=None if latest is None else f"{int(latest)}-{int(latest) + 1}",
         )
-    }
-    units = {u.id: u.name for u in session.scalars(select(Unit))}
-    rows = []
-    for school in session.scalars(select(School)):
-        sid = school.id
-        assert sid is not None
-        rows.append(
-            SchoolRow(
-                id=sid,
-                name=school.name,
-                unit=units.get(school.unit_id) if school.unit_id else None,
-                students=counts.get(sid, 0),
-                latest_year=f"{latest[sid]}-{latest[sid] + 1}" if sid in latest else None,
-            )
-        )
+        for sid, name, unit, n, latest in found
+    ]
     return sorted(rows, key=lambda r: collation_key(r.name))

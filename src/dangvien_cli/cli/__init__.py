@@ -76,12 +76,16 @@ class AppState:
     command: str
 
     def open_db(self) -> Database:
-        from rich.markup import escape
-
         from dangvien_cli.db import open_database
 
-        console = stderr_console()
-        return open_database(self.db, notify=lambda m: console.print(escape(m)))
+        return open_database(self.db, notify=_notify)
+
+
+def _notify(message: str) -> None:
+    # rich is imported only when there is something to say (start-up time, issue 5).
+    from rich.markup import escape
+
+    stderr_console().print(escape(message))
 
 
 def state(ctx: typer.Context) -> AppState:

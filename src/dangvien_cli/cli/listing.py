@@ -41,8 +41,8 @@ def schools_command(
     from dangvien_cli.schools import list_schools
 
     db = state(ctx).open_db()
-    with db.session() as session:
-        rows = list_schools(session)
+    with db.raw_read() as conn:
+        rows = list_schools(conn)
     db.close()
     if as_json:
         data = [
