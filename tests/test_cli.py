@@ -305,3 +305,25 @@ def test_template_filled_in_imports_back_without_loss(run, tmp_path, db_path, ti
     }
     # And importing it again changes nothing.
     assert run.json("import", path, *([] if titled else where))["totals"]["unchanged"] == 3
+
+
+def test_the_console_script_runs_one_command_group_or_suggests_a_fix(db_path):
+    # main() builds only the command asked for (start-up, issue 5); the rest must still work.
+    import subprocess
+    import sys
+
+    def main(*args: str) -> subprocess.CompletedProcess[str]:
+        code = "from dangvien_cli.cli import main; main()"
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        )
+
+    added = main(f"--db={db_path}", "unit", "add", "Tỉnh Lai Châu", "--kind", "tinh")
+    assert added.returncode == 0, added.stderr
+    listed = main("--db", str(db_path), "unit", "list", "--json")
+    assert "Tỉnh Lai Châu" in listed.stdout
+    typo = main("--db", str(db_path), "schoolz")
+    assert typo.returncode == 2
+    assert "schools" in typo.stderr
+    everything = main("--help")
+    assert "import" in everything.stdout and "report" in everything.stdout

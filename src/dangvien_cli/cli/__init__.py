@@ -153,10 +153,43 @@ def _register() -> None:
 _register()
 
 
+def _asked_command(argv: list[str]) -> str | None:
+    """The command named on the command line after the global options, if any."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--db":
+            i += 2
+        elif arg.startswith("--db="):
+            i += 1
+        elif arg.startswith("-"):  # --help, --version or a mistake: the whole app answers
+            return None
+        else:
+            return arg
+    return None
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app with only the command asked for, when one is: Typer reads the signature of every
+    registered command before running any, which is a third of `dangvien schools`' start-up.
+    Top-level help, a misspelt command and no command get the whole app."""
+    import copy
+
+    asked = _asked_command(argv)
+    commands = [c for c in app.registered_commands if asked is not None and c.name == asked]
+    groups = [g for g in app.registered_groups if asked is not None and g.name == asked]
+    if not commands and not groups:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = commands
+    only.registered_groups = groups
+    return only
+
+
 def main() -> None:
     """The console script."""
     try:
-        app()
+        _app_for(sys.argv[1:])()
     except DangvienError as exc:  # raised outside a command (e.g. in the callback)
         stderr_console().print(f"Lỗi: {exc.message}")
         sys.exit(int(exc.exit_code))
