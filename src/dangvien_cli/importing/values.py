@@ -392,7 +392,7 @@ def _code_from_scientific(match: re.Match[str], shown: str) -> str:
     # "2.50366E+09" is what Excel shows for 2503656229 in a narrow column: the digits after the
     # sixth are lost, and the number it spells is someone else's code (or nobody's). A mantissa
     # with fewer digits than the code cannot be trusted.
-    mantissa_digits = (match.group(1) + (match.group(2) or "")).lstrip("0")
+    mantissa_digits = (match.group(1) + (match.group(2) or "")).lstrip("0") or "0"
     if len(mantissa_digits) < len(code):
         raise _code_problem(shown, f"mã bị Excel viết dạng số mũ nên mất chữ số; {_CODE_HINT}")
     return code
