@@ -211,12 +211,24 @@ def _is_header(matches: dict[int, HeaderMatch]) -> bool:
     return "student_code" in names and len(names & MILESTONE_FIELDS) >= 1
 
 
+def _header_at(rows: list[list[object]], r: int) -> bool:
+    """Row r starts a header: on its own, or with the row below when the top row holds only the
+    name and group labels ("Họ và tên" | "Học kỳ I" over "Học lực" | "Hạnh kiểm")."""
+    matches = _row_matches(rows[r])
+    if _is_header(matches):
+        return True
+    name_col = next((i for i, m in matches.items() if m.field == "full_name"), None)
+    if name_col is None or r + 1 >= len(rows) or not _is_second_header(rows[r + 1], name_col):
+        return False
+    return _is_header({**_row_matches(rows[r + 1]), **matches})
+
+
 def find_tables(sheet: Sheet) -> list[Table]:
     """Every table in the sheet: the first header within the first 30 rows, then any repeats."""
     rows = sheet.rows
     first: int | None = None
-    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if _is_header(_row_matches(row)):
+    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        if _header_at(rows, r):
             first = r
             break
     if first is None:
@@ -237,7 +249,7 @@ def find_tables(sheet: Sheet) -> list[Table]:
         if not isinstance(cell, str) or not cell or len(cell) > 40:
             continue
         match = match_header(cell)
-        if match is not None and match.field == key_field and _is_header(_row_matches(row)):
+        if match is not None and match.field == key_field and _header_at(rows, r):
             headers.append(r)
     if not headers:
         return []
