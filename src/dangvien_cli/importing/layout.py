@@ -259,7 +259,11 @@ def find_tables(sheet: Sheet) -> list[Table]:
         next_h = headers[n + 1] if n + 1 < len(headers) else len(rows)
         columns, header_last = _columns(sheet, h)
         # The next table's titles sit just above its header: they end this table's data.
-        end = _titles_start(rows, next_h, header_last + 1) if n + 1 < len(headers) else len(rows)
+        end = (
+            _titles_start(rows, next_h, header_last + 1, columns)
+            if n + 1 < len(headers)
+            else len(rows)
+        )
         context = _context(rows[title_start:h], columns)
         tables.append(
             Table(
@@ -276,19 +280,39 @@ def find_tables(sheet: Sheet) -> list[Table]:
     return tables
 
 
-def _titles_start(rows: list[list[object]], header: int, floor: int) -> int:
+def _titles_start(rows: list[list[object]], header: int, floor: int, columns: list[Column]) -> int:
     """Walk up from a repeated header over its title rows and blank rows."""
+    fields = {c.index: c.field for c in columns if c.field}
     r = header
-    while r - 1 >= floor and _is_title_like(rows[r - 1]):
+    while r - 1 >= floor and _is_title_like(rows[r - 1], fields):
         r -= 1
     return r
 
 
-def _is_title_like(row: list[object]) -> bool:
-    filled = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
+# Words a title row starts with and a person's name never does (folded).
+_TITLE_START = re.compile(
+    r"^(?:so|phong|truong|danh sach|bang tong hop|bao cao|cong hoa|doc lap|nam hoc|hoc ky"
+    r"|lop|khoi|ubnd|uy ban)\b"
+)
+
+
+def _is_title_like(row: list[object], fields: dict[int, str]) -> bool:
+    filled = [
+        (i, v)
+        for i, v in enumerate(row)
+        if not (v is None or (isinstance(v, str) and not v.strip()))
+    ]
     if not filled:
         return True
-    return len(filled) <= 2 and all(isinstance(v, str) for v in filled)
+    if len(filled) > 2 or not all(isinstance(v, str) for _, v in filled):
+        return False
+    # A name and one more value in the table's own columns (a roster of names and dates of birth
+    # typed as text) is the previous block's last student, not a title of the next block.
+    if len(filled) == 2 and all(i in fields for i, _ in filled):
+        name = next((v for i, v in filled if fields[i] == "full_name"), None)
+        if isinstance(name, str) and not _TITLE_START.match(fold(name)):
+            return False
+    return True
 
 
 def _columns(sheet: Sheet, h: int) -> tuple[list[Column], int]:
