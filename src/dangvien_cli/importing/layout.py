@@ -101,13 +101,19 @@ ROSTER_ONLY_FIELDS = frozenset(
 )
 GRADED_FIELDS = frozenset({"academic", "conduct"})
 
-_EXACT: dict[str, str] = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+# Keyed by the folded alias, as headers are: "nam, nu" is looked up as "nam nu".
+_EXACT: dict[str, str] = {
+    fold(alias): name for name, aliases in ALIASES.items() for alias in aliases
+}
 # Prefix aliases grouped by their first word, longest first: a data cell ("nguyen van an")
 # is dismissed with one dictionary look-up.
 _PREFIXES: dict[str, list[tuple[str, str]]] = {}
 for _alias, _name in sorted(_EXACT.items(), key=lambda item: -len(item[0])):
     if len(_alias) >= 3:
         _PREFIXES.setdefault(_alias.split(" ", 1)[0], []).append((_alias, _name))
+# "HL", "HK" are too short to start any header ("HK I" is a term label over the grades), but
+# followed by a term they name a grade column: "HL cả năm", "HK HK1".
+_SHORT_GRADED = {a: n for a, n in _EXACT.items() if n in GRADED_FIELDS and len(a) < 3}
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,12 @@ def match_header(text: str) -> HeaderMatch | None:
             continue
         term = parse_term(rest) if name in GRADED_FIELDS else None
         return HeaderMatch(name, term)
+    first, _, rest = key.partition(" ")
+    short = _SHORT_GRADED.get(first)
+    if short is not None and rest:
+        term = parse_term(rest)
+        if term is not None:
+            return HeaderMatch(short, term)
     return None
 
 
