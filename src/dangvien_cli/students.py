@@ -17,7 +17,7 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
-from dangvien_cli.text import fold, name_sort_key
+from dangvien_cli.text import CollationKey, collation_key, fold, name_sort_key
 
 
 def birth_iso(date_of_birth: date | None, birth_year: int | None) -> str | None:
@@ -33,12 +33,13 @@ def birth_display(date_of_birth: date | None, birth_year: int | None) -> str:
     return "" if birth_year is None else str(birth_year)
 
 
-def class_sort_key(name: str | None) -> tuple[int, str]:
-    """Classes by grade, then name; students without a class last."""
+def class_sort_key(name: str | None) -> tuple[int, CollationKey]:
+    """Classes by grade, then name with numbers by value (12A2 before 12A10); students without
+    a class last."""
     if not name:
-        return (99, "")
+        return (99, collation_key(""))
     digits = "".join(ch for ch in name[:2] if ch.isdigit())
-    return (int(digits) if digits else 98, name)
+    return (int(digits) if digits else 98, collation_key(name))
 
 
 def listing_order(school: str, class_name: str | None, full_name: str) -> tuple[Any, ...]:
