@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert
+from sqlalchemy import Column, Table, bindparam, insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 
@@ -52,3 +53,54 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     else:
         params = list(rows)
     conn.exec_driver_sql(str(compiled), params)
+
+
+def binder(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any]:
+    """What the driver is given for a value of `column` (the dialect's way of storing dates,
+    timestamps, booleans, JSON), each distinct value converted once; None stays None."""
+    process = column.type._cached_bind_processor(dialect)
+    if process is None:
+        return _same
+    seen: dict[Any, Any] = {}
+
+    def bind(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = out = process(value)
+            return out
+        except TypeError:  # unhashable (JSON)
+            return process(value)
+
+    return bind
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_STATEMENTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, bool]] = {}
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """INSERT rows given as tuples of driver values (see binder) in the order of `columns`,
+    with one executemany of a statement compiled once per table and columns."""
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    key = (dialect.name, table.name, tuple(columns))
+    found = _STATEMENTS.get(key)
+    if found is None:
+        compiled = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
+        if compiled.positional and list(compiled.positiontup or []) != list(columns):
+            raise AssertionError(f"{table.name}: parameters out of the columns' order")
+        found = _STATEMENTS[key] = (str(compiled), bool(compiled.positional))
+    sql, positional = found
+    # Positional drivers (sqlite3) take the tuples as they are; named ones (psycopg) dicts.
+    params = rows if positional else [dict(zip(columns, row, strict=True)) for row in rows]
+    conn.exec_driver_sql(sql, params)

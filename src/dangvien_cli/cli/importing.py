@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,9 +18,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from dangvien_cli.importing import FileReport, ImportOptions
+    from dangvien_cli.importing.reader import Sheet
     from dangvien_cli.importing.rows import RowError
 
 TERMINAL_ERRORS = 30  # rejected rows listed in the terminal; --errors writes them all
+READ_AHEAD_BYTES = 8 * 1024 * 1024  # the next file is read during the current one up to this size
 
 HELP = """Nhập danh sách học sinh từ tệp Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods).
 
@@ -118,6 +121,8 @@ def import_command(
     options = _options(school, school_year, term, class_name, strict)
     if errors is not None and errors.suffix.lower() != ".xlsx":
         raise UsageError(f"--errors cần tên tệp .xlsx (nhận được “{errors.name}”).")
+    # The first file is read while the database is opened (and its schema created).
+    ahead: _ReadAhead | None = _ReadAhead(files[0]) if files else None
     from dangvien_cli.importing import import_file
 
     db = app_state.open_db()
@@ -128,8 +133,12 @@ def import_command(
     outcomes: list[FileReport | dict[str, Any]] = []  # in the order the files were given
     worst = ExitCode.OK
     user = os_user()
-    for path in files:
+    for n, path in enumerate(files):
+        current, ahead = ahead, None
+        if n + 1 < len(files) and _small(files[n + 1]):
+            ahead = _ReadAhead(files[n + 1])
         try:
+            sheets = current.sheets() if current is not None else None
             with _progress(err, enabled=not as_json) as progress, db.session(write=True) as session:
                 report = import_file(
                     session,
@@ -140,12 +149,13 @@ def import_command(
                     command=app_state.command,
                     today=today(),
                     progress=progress,
+                    sheets=sheets,
                 )
                 if dry_run or (strict and report.rejected):
                     report.written = False
                     session.rollback()
                     if strict and report.rejected:
-                        from dangvien_cli.importing.store import Counts
+                        from dangvien_cli.importing.rows import Counts
 
                         for sheet in report.sheets:
                             sheet.counts = Counts()
@@ -181,6 +191,40 @@ def import_command(
         _print_totals(out, reports)
     if worst != ExitCode.OK:
         raise typer.Exit(int(worst))
+
+
+class _ReadAhead:
+    """Reads a file on a thread. calamine parses the file without holding Python's lock, so
+    what runs meanwhile (start-up, opening the database, the previous file) is not slowed."""
+
+    def __init__(self, path: Path) -> None:
+        self._sheets: list[Sheet] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        try:
+            from dangvien_cli.importing.reader import read_workbook
+
+            self._sheets = read_workbook(path)
+        except BaseException as exc:  # raised again where the file is imported
+            self._error = exc
+
+    def sheets(self) -> list[Sheet]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._sheets is not None
+        return self._sheets
+
+
+def _small(path: Path) -> bool:
+    """Whether reading the file ahead costs little memory (two large files are not held)."""
+    try:
+        return path.stat().st_size <= READ_AHEAD_BYTES
+    except OSError:
+        return False
 
 
 _SEVERITY = {ExitCode.OK: 0, ExitCode.ROWS_REJECTED: 1, ExitCode.FAILURE: 2, ExitCode.USAGE: 3}

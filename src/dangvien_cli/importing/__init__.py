@@ -1,32 +1,43 @@
-"""Importing roster files: read, find the tables, check every row, write in one transaction."""
+"""Importing roster files: read, find the tables, check every row, write in one transaction.
+
+The rows of a table are checked and written a chunk at a time (CHUNK_ROWS), all in the file's
+one transaction: memory stays the same whatever the size of the file, and nothing is written
+unless the whole file is. This module imports no database code itself (SQLAlchemy and the
+models are imported by the functions that write), so that the value parsers under it can be
+used, and the file read, while the rest of the program is still starting.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
-
-from sqlalchemy import insert, update
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dangvien_cli.errors import UsageError
 from dangvien_cli.importing.layout import GRADED_FIELDS, Table, class_from_sheet_name, find_tables
-from dangvien_cli.importing.reader import Sheet, read_workbook
+from dangvien_cli.importing.reader import Sheet, SheetRows, read_workbook
 from dangvien_cli.importing.rows import (
+    Counts,
     RosterRecord,
     RowError,
     TableParser,
     column_letter,
     merge_row_errors,
 )
-from dangvien_cli.importing.store import Counts, RosterWriter, ensure_school, ensure_school_year
 from dangvien_cli.importing.values import TERM_LABELS, school_year_label
-from dangvien_cli.models import batch_t
 from dangvien_cli.text import detect_legacy, fix_legacy, fold
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dangvien_cli.importing.store import RosterWriter
+
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
+CHUNK_ROWS = 20_000  # rows checked, then written, at a time
 
 
 class Progress(Protocol):
@@ -136,10 +147,14 @@ def _fix_sheet_encoding(sheet: Sheet) -> str | None:
     samples = (v for row in sheet.rows[:400] for v in row if isinstance(v, str) and v)
     legacy = detect_legacy(samples)
     if legacy is not None:
-        sheet.rows = [
-            [fix_legacy(v, legacy) if isinstance(v, str) and v else v for v in row]
-            for row in sheet.rows
-        ]
+
+        def fix(row: list[object]) -> list[object]:
+            return [fix_legacy(v, legacy) if isinstance(v, str) and v else v for v in row]
+
+        if isinstance(sheet.rows, SheetRows):
+            sheet.rows.transform(fix)
+        else:
+            sheet.rows = [fix(row) for row in sheet.rows]
     return legacy
 
 
@@ -163,11 +178,20 @@ def import_file(
     command: str,
     today: date,
     progress: Progress | None = None,
+    sheets: list[Sheet] | None = None,
 ) -> FileReport:
-    """Import one file inside the caller's transaction. Raises before writing on a bad file."""
+    """Import one file inside the caller's transaction. Raises before writing on a bad file.
+
+    `sheets` is the file already read (read_workbook), when the caller read it ahead."""
+    from sqlalchemy import insert, update
+
+    from dangvien_cli.importing.store import RosterWriter
+    from dangvien_cli.models import batch_t
+
     progress = progress or NoProgress()
     report = FileReport(path=str(path))
-    sheets = read_workbook(path)
+    if sheets is None:
+        sheets = read_workbook(path)
     planned: list[_Planned] = []
     milestone_tables: list[tuple[Sheet, Table]] = []
     for sheet in sheets:
@@ -215,68 +239,31 @@ def import_file(
         ).scalar_one()
     )
     writer = RosterWriter(session, batch_id=batch_id, now=now, user=user, command=command)
-    seen_codes: dict[str, tuple[str, int, RosterRecord]] = {}
+    seen = _SeenCodes(planned)
     school_ids: set[int] = set()
-    for plan in planned:
-        records: list[RosterRecord] = []
-        for r, row in plan.parser.data_rows():
-            plan.report.rows += 1
-            parsed = plan.parser.parse(r, row)
-            if isinstance(parsed, list):
-                report.errors.append(merge_row_errors(parsed))
-                plan.report.rejected += 1
-                continue
-            if parsed.code:
-                first = seen_codes.get(parsed.code)
-                if first is not None:
-                    if _same_student(first[2], parsed):
-                        plan.report.counts.unchanged += 1
-                        continue
-                    code_col = plan.table.fields["student_code"]
-                    report.errors.append(
-                        RowError(
-                            sheet=plan.table.sheet,
-                            row=parsed.row,
-                            column=code_col.header,
-                            column_letter=column_letter(code_col.index),
-                            value=parsed.code,
-                            reason=(
-                                f"Mã học sinh {parsed.code} đã dùng cho “{first[2].full_name}” ở "
-                                f"trang “{first[0]}” dòng {first[1]}; một mã chỉ thuộc về một học "
-                                "sinh. Hãy sửa mã của một trong hai dòng."
-                            ),
-                            cells=parsed.cells,
-                            headers=[c.header for c in plan.table.columns],
-                        )
-                    )
-                    plan.report.rejected += 1
-                    continue
-                seen_codes[parsed.code] = (plan.table.sheet, parsed.row, parsed)
-            records.append(parsed)
-        progress.advance(plan.table.end_row - plan.table.first_row)
-        if not records:
-            continue
-        school_id, school_name, created = _school(session, plan.school, options, now)
-        if created:
-            report.schools_created.append(school_name)
-        plan.report.school = school_name
-        school_ids.add(school_id)
-        year_id = ensure_school_year(session, plan.school_year)
-        present = {c.field for c in plan.table.columns if c.field}
-        counts, _ = writer.write(
-            records,
-            school_id=school_id,
-            year_id=year_id,
-            present=present,
-            roster_year=plan.school_year,
-            roster_term=plan.roster_term,
+    for number, plan in enumerate(planned):
+        school_id = _import_table(
+            session, writer, plan, number, seen, report, options, now=now, progress=progress
         )
-        if writer.moved:
-            report.notes.append(_moved_note(session, writer.moved, school_name))
-            writer.moved = []
-        plan.report.counts.add(counts)
-        plan.report.classes = sorted(
-            {str(r.values["class_name"]) for r in records if r.values.get("class_name")}
+        if school_id is not None:
+            school_ids.add(school_id)
+    if planned and not milestone_tables and not any(p.report.rows for p in planned):
+        from dangvien_cli.errors import UnreadableFileError
+
+        empty = planned[0].table
+        raise UnreadableFileError(
+            f"{path.name}: trang “{empty.sheet}” có dòng tiêu đề cột (dòng "
+            f"{empty.header_first + 1}) nhưng không có học sinh nào bên dưới — tệp còn "
+            "trống? Hãy điền danh sách rồi nhập lại."
+        )
+    if planned and not milestone_tables and not any(p.report.rows for p in planned):
+        from dangvien_cli.errors import UnreadableFileError
+
+        empty = planned[0].table
+        raise UnreadableFileError(
+            f"{path.name}: trang “{empty.sheet}” có dòng tiêu đề cột (dòng "
+            f"{empty.header_first + 1}) nhưng không có học sinh nào bên dưới — tệp còn "
+            "trống? Hãy điền danh sách rồi nhập lại."
         )
     # Progress sheets after the rosters: a workbook may carry both, and the steps need the
     # students.
@@ -323,11 +310,193 @@ def import_file(
     return report
 
 
+class _SeenCodes:
+    """Every student code the file has given so far, with where it was first given: a code
+    given twice is one student only if both rows say the same (the second is then
+    "unchanged"), else the second row is rejected, naming the first.
+
+    For a file of a million rows this is the one thing kept for every row, so each code keeps
+    a single number: the table, the row and a hash of the cells the comparison depends on
+    (TableParser.same_key). The records are kept only for the chunk being checked; a second
+    row whose cells differ from an earlier chunk's first row is compared with that row read
+    and checked again."""
+
+    _ROW_BITS = 24  # Excel sheets end at row 1,048,576
+    _MASK = (1 << 64) - 1
+
+    def __init__(self, planned: list[_Planned]) -> None:
+        self.planned = planned  # by table number
+        self._codes: dict[str, int] = {}
+
+    def first(self, code: str) -> tuple[int, int, int] | None:
+        """(table number, row, cells hash) of the first row with this code, or None."""
+        packed = self._codes.get(code)
+        if packed is None:
+            return None
+        place = packed >> 64
+        return place >> self._ROW_BITS, place & ((1 << self._ROW_BITS) - 1), packed & self._MASK
+
+    def add(self, code: str, table: int, row: int, cells_hash: int) -> None:
+        place = (table << self._ROW_BITS) | row
+        self._codes[code] = (place << 64) | (cells_hash & self._MASK)
+
+    def record(self, table: int, row: int) -> RosterRecord:
+        """The first row with a code, checked again."""
+        parser = self.planned[table].parser
+        parsed = parser.parse(row, parser.rows[row])
+        assert not isinstance(parsed, list), "a row that was accepted is accepted again"
+        return parsed
+
+
+@dataclass
+class _Duplicate:
+    """A row whose code an earlier chunk gave, with cells that differ: decided after the
+    chunk's rows are checked, by reading the first row again."""
+
+    record: RosterRecord
+    first_table: int
+    first_row: int
+
+
+def _import_table(
+    session: Session,
+    writer: RosterWriter,
+    plan: _Planned,
+    number: int,
+    seen: _SeenCodes,
+    report: FileReport,
+    options: ImportOptions,
+    *,
+    now: datetime,
+    progress: Progress,
+) -> int | None:
+    """Check and write the rows of one roster table, a chunk at a time; returns its school's
+    id, or None when no row was written."""
+    from dangvien_cli.importing.store import ensure_school_year
+
+    table = plan.table
+    parser = plan.parser
+    target: tuple[int, int] | None = None  # (school id, school year id), once a row needs it
+    present = {c.field for c in table.columns if c.field}
+    classes: set[str] = set()
+    done_to = table.first_row  # the progress bar's position, in the sheet's rows
+    rows: Iterator[tuple[int, list[object]]] = parser.data_rows()
+    writer.begin_table(rows=table.end_row - table.first_row)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        records: list[RosterRecord] = []
+        in_chunk: dict[str, RosterRecord] = {}  # code → first record, for this chunk
+        # The chunk's rejections in row order; a _Duplicate until it is decided.
+        rejected: list[RowError | _Duplicate] = []
+        for r, row in chunk:
+            plan.report.rows += 1
+            parsed = parser.parse(r, row)
+            if isinstance(parsed, list):
+                rejected.append(merge_row_errors(parsed))
+                continue
+            code = parsed.code
+            if code:
+                first = seen.first(code)
+                if first is None:
+                    seen.add(code, number, r, parser.same_key(parsed.cells))
+                    in_chunk[code] = parsed
+                    records.append(parsed)
+                    continue
+                earlier = in_chunk.get(code)
+                if earlier is None:
+                    if (
+                        first[0] == number
+                        and first[2] == parser.same_key(parsed.cells) & seen._MASK
+                    ):
+                        plan.report.counts.unchanged += 1  # the same cells: the same student
+                    else:
+                        rejected.append(_Duplicate(parsed, first[0], first[1]))
+                elif _same_student(earlier, parsed):
+                    plan.report.counts.unchanged += 1
+                else:
+                    rejected.append(_duplicate_error(plan, parsed, earlier, seen, first))
+                continue
+            records.append(parsed)
+        # Decide the duplicates of earlier chunks, reading their first rows in sheet order.
+        pending = sorted(
+            (d for d in rejected if isinstance(d, _Duplicate)),
+            key=lambda d: (d.first_table, d.first_row),
+        )
+        decided: dict[int, RowError | None] = {}
+        for dup in pending:
+            first_rec = seen.record(dup.first_table, dup.first_row)
+            if _same_student(first_rec, dup.record):
+                plan.report.counts.unchanged += 1
+                decided[id(dup)] = None
+            else:
+                decided[id(dup)] = _duplicate_error(
+                    plan, dup.record, first_rec, seen, (dup.first_table, dup.first_row, 0)
+                )
+        for item in rejected:
+            error = decided[id(item)] if isinstance(item, _Duplicate) else item
+            if error is not None:
+                report.errors.append(error)
+                plan.report.rejected += 1
+        progress.advance(chunk[-1][0] + 1 - done_to)
+        done_to = chunk[-1][0] + 1
+        if not records:
+            continue
+        if target is None:
+            school_id, school_name, created = _school(session, plan.school, options, now)
+            if created:
+                report.schools_created.append(school_name)
+            plan.report.school = school_name
+            target = (school_id, ensure_school_year(session, plan.school_year))
+        counts = writer.write(
+            records,
+            school_id=target[0],
+            year_id=target[1],
+            present=present,
+            roster_year=plan.school_year,
+            roster_term=plan.roster_term,
+        )
+        plan.report.counts.add(counts)
+        classes.update(str(r.values["class_name"]) for r in records if r.values.get("class_name"))
+    writer.end_table()
+    progress.advance(table.end_row - done_to)
+    if writer.moved:
+        report.notes.append(_moved_note(session, writer.moved, plan.report.school or ""))
+        writer.moved = []
+    plan.report.classes = sorted(classes)
+    return None if target is None else target[0]
+
+
+def _duplicate_error(
+    plan: _Planned,
+    parsed: RosterRecord,
+    first: RosterRecord,
+    seen: _SeenCodes,
+    where: tuple[int, int, int],
+) -> RowError:
+    code_col = plan.table.fields["student_code"]
+    code = parsed.code or ""
+    return RowError(
+        sheet=plan.table.sheet,
+        row=parsed.row,
+        column=code_col.header,
+        column_letter=column_letter(code_col.index),
+        value=code,
+        reason=(
+            f"Mã học sinh {code} đã dùng cho “{first.full_name}” ở trang "
+            f"“{seen.planned[where[0]].table.sheet}” dòng {where[1] + 1}; một mã chỉ thuộc về "
+            "một học sinh. Hãy sửa mã của một trong hai dòng."
+        ),
+        cells=parsed.cells,
+        headers=[c.header for c in plan.table.columns],
+    )
+
+
 def _school(
     session: Session, name: str, options: ImportOptions, now: datetime
 ) -> tuple[int, str, bool]:
     """The school a table goes to. A name typed with --school may be short ("binh lu"), as
     for `students --school`; a name read from a title is taken whole."""
+    from dangvien_cli.importing.store import ensure_school
+
     if options.school is not None and name == options.school:
         from dangvien_cli.schools import school_for_import
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -223,7 +224,7 @@ def _is_header(matches: dict[int, HeaderMatch]) -> bool:
     return "student_code" in names and len(names & MILESTONE_FIELDS) >= 1
 
 
-def _header_at(rows: list[list[object]], r: int) -> bool:
+def _header_at(rows: Sequence[list[object]], r: int) -> bool:
     """Row r starts a header: on its own, or with the row below when the top row holds only the
     name and group labels ("Họ và tên" | "Học kỳ I" over "Học lực" | "Hạnh kiểm")."""
     matches = _row_matches(rows[r])
@@ -292,7 +293,9 @@ def find_tables(sheet: Sheet) -> list[Table]:
     return tables
 
 
-def _titles_start(rows: list[list[object]], header: int, floor: int, columns: list[Column]) -> int:
+def _titles_start(
+    rows: Sequence[list[object]], header: int, floor: int, columns: list[Column]
+) -> int:
     """Walk up from a repeated header over its title rows and blank rows."""
     fields = {c.index: c.field for c in columns if c.field}
     r = header
@@ -412,7 +415,7 @@ _ACRONYMS = frozenset(
 )
 
 
-def _context(title_rows: list[list[object]], columns: list[Column]) -> Context:
+def _context(title_rows: Sequence[list[object]], columns: list[Column]) -> Context:
     ctx = Context()
     for row in title_rows:
         for value in row:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -50,7 +51,7 @@ class MilestoneCounts:
 def import_milestones(
     session: Session,
     table: Table,
-    rows: list[list[object]],
+    rows: Sequence[list[object]],
     *,
     batch_id: int,
     today: date,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import cast
+from typing import Any, overload
 
 from dangvien_cli.errors import UnreadableFileError
 
@@ -17,12 +20,100 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
+class SheetRows(Sequence[list[object]]):
+    """The rows of one sheet, index 0 being the sheet's first row, each as long as the widest.
+
+    calamine keeps the whole sheet in its own compact form; the rows become Python lists only
+    when asked for, a block at a time. The blocks of the first KEPT rows stay (a sheet of up to
+    that many rows is turned into lists once, however often it is read); further on only the
+    last few blocks used are kept, so a 1,000,000-row sheet is never held twice (as calamine's
+    cells and as Python lists): reading it from start to end, as finding the tables and then
+    checking the rows do, costs one pass of `iter_rows()` each. Going back to a block no longer
+    kept starts again from the top.
+    """
+
+    BLOCK = 4096  # rows per block
+    KEPT = 32 * BLOCK  # rows whose blocks are never let go (about 50-100 MB of lists)
+    RECENT = 4  # blocks kept beyond those
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+        start, end = sheet.start, sheet.end
+        self._len = 0 if end is None else int(end[0]) + 1
+        # iter_rows() starts at the first row but at the first used column: pad to column A.
+        self._pad: list[object] = [] if start is None else [""] * int(start[1])
+        self._blocks: dict[int, list[list[object]]] = {}
+        self._iter: Iterator[list[object]] | None = None
+        self._next = 0  # the row self._iter gives next
+        self._transform: Callable[[list[object]], list[object]] | None = None
+
+    def transform(self, fix: Callable[[list[object]], list[object]]) -> None:
+        """Apply `fix` to every row from now on (a legacy encoding turned into Unicode)."""
+        self._transform = fix
+        self._blocks.clear()
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> list[object]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[object]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[object] | list[list[object]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError("row index out of range")
+        block = self._blocks.get(index // self.BLOCK)
+        if block is None:
+            block = self._load(index // self.BLOCK)
+        return block[index % self.BLOCK]
+
+    def __iter__(self) -> Iterator[list[object]]:
+        return self.between(0, self._len)
+
+    def between(self, first: int, end: int) -> Iterator[list[object]]:
+        """Rows first … end-1, block by block."""
+        first, end = max(first, 0), min(end, self._len)
+        r = first
+        while r < end:
+            b = r // self.BLOCK
+            block = self._blocks.get(b)
+            if block is None:
+                block = self._load(b)
+            stop = min(end - b * self.BLOCK, len(block))
+            yield from islice(block, r - b * self.BLOCK, stop)
+            r = b * self.BLOCK + stop
+
+    def _load(self, b: int) -> list[list[object]]:
+        start = b * self.BLOCK
+        if self._iter is None or self._next > start:
+            self._iter, self._next = iter(self._sheet.iter_rows()), 0
+        if self._next < start:
+            deque(islice(self._iter, start - self._next), maxlen=0)
+        rows: list[list[object]] = list(islice(self._iter, min(self.BLOCK, self._len - start)))
+        self._next = start + len(rows)
+        if self._pad:
+            rows = [[*self._pad, *row] for row in rows]
+        if self._transform is not None:
+            rows = [self._transform(row) for row in rows]
+        pinned = self.KEPT // self.BLOCK
+        if b >= pinned and sum(1 for k in self._blocks if k >= pinned) >= self.RECENT:
+            del self._blocks[next(k for k in self._blocks if k >= pinned)]
+        self._blocks[b] = rows
+        return rows
+
+
 @dataclass
 class Sheet:
     """One sheet: its rows of cell values (str, float, int, bool, date, datetime; "" is empty)."""
 
     name: str
-    rows: list[list[object]]
+    rows: Sequence[list[object]]
     merged: list[MergedRange] = field(default_factory=list)
 
 
@@ -84,13 +175,11 @@ def read_workbook(path: Path) -> list[Sheet]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         sheets: list[Sheet] = []
         for name in workbook.sheet_names:
+            # calamine reads the whole sheet here (without holding the GIL); the rows become
+            # Python lists only as they are used (SheetRows).
             sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
             merged = getattr(sheet, "merged_cell_ranges", None) or []
-            # calamine hands back fresh lists: kept as they are, not copied (large sheets)
-            sheets.append(
-                Sheet(name=name, rows=cast(list[list[object]], rows), merged=list(merged))
-            )
+            sheets.append(Sheet(name=name, rows=SheetRows(sheet), merged=list(merged)))
     except UnreadableFileError:
         raise
     except Exception as exc:  # calamine raises its own types and plain ones for broken files

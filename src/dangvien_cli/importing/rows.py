@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from functools import partial
+from datetime import date, datetime
+from itertools import islice
+from operator import itemgetter
 
 from dangvien_cli.importing.layout import GRADED_FIELDS, Column, Table
+from dangvien_cli.importing.reader import SheetRows
 from dangvien_cli.importing.values import (
     BirthDate,
     Grade,
@@ -25,7 +27,11 @@ from dangvien_cli.importing.values import (
     parse_text,
     parse_yes_no,
 )
-from dangvien_cli.text import clean, fold, name_key
+from dangvien_cli.text import clean, fold
+
+# The folding of a name that is already clean, without fold()'s cache: names are nearly all
+# different, so caching them only pushes out what is worth keeping.
+_fold_name: Callable[[str], str] = fold.__wrapped__
 
 FIELD_LABELS = {
     "student_code": "Mã học sinh",
@@ -103,6 +109,18 @@ def merge_row_errors(errors: list[RowError]) -> RowError:
 
 
 @dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+@dataclass(slots=True)
 class RosterRecord:
     """One student as a roster row gives them. Fields whose column is absent stay unset."""
 
@@ -186,13 +204,90 @@ def classify(row: list[object], table: Table) -> RowKind:
     return DATA
 
 
+_MISSING = object()
+_CACHED_TYPES = frozenset({str, date, datetime})  # cell types whose parse is kept by value
+_CACHE_LIMIT = 4096  # distinct values kept per column (a column of ID numbers stops there)
+
+
+class _Bad:
+    """A cell value that does not parse: the reason, kept like a parsed value."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class _ColumnParser:
+    """Parses the cells of one column, remembering the result for each distinct text or date:
+    a roster repeats its grades, genders, classes and birth dates thousands of times."""
+
+    __slots__ = ("cache", "column", "index", "parse")
+
+    def __init__(self, column: Column, parse: Callable[[object], object], *, cache: bool) -> None:
+        self.column = column
+        self.index = column.index
+        self.parse = parse
+        self.cache: dict[object, object] | None = {} if cache else None
+
+    def __call__(self, raw: object) -> object:
+        cache = self.cache
+        keep = cache is not None and raw.__class__ in _CACHED_TYPES
+        if keep:
+            assert cache is not None
+            got = cache.get(raw, _MISSING)
+            if got is not _MISSING:
+                return got
+        try:
+            got = self.parse(raw)
+        except ValueProblem as exc:
+            got = _Bad(exc.reason)
+        if keep and len(cache) < _CACHE_LIMIT:  # type: ignore[arg-type]
+            cache[raw] = got  # type: ignore[index]
+        return got
+
+
+def _female(raw: object) -> str:
+    return "Nữ" if parse_yes_no(raw) else "Nam"
+
+
+def _youth(raw: object) -> bool:
+    return bool(parse_yes_no(raw))
+
+
+def _joined(raw: object) -> date | None:
+    parsed = parse_date(raw)
+    if parsed is not None and parsed.date is None:
+        raise ValueProblem(
+            f"“{display_value(raw)}” chỉ có năm; ngày vào Đoàn cần đủ ngày/tháng/năm."
+        )
+    return parsed.date if parsed else None
+
+
+def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
+    def parse(raw: object) -> object:
+        return parse_grade(raw, kind=kind, scale=scale)
+
+    return parse
+
+
+def rows_between(rows: Sequence[list[object]], first: int, end: int) -> Iterator[list[object]]:
+    """Rows first … end-1 of a sheet, streamed when the sheet is read lazily."""
+    if isinstance(rows, SheetRows):
+        return rows.between(first, end)
+    return islice(rows, first, end)
+
+
 class TableParser:
-    """Parses the data rows of one roster table, with the scale of each grade column decided."""
+    """Parses the data rows of one roster table, with the scale of each grade column decided.
+
+    What is decided for the table (which column holds what, each grade column's scale and term)
+    is worked out once; each row then costs a look-up per cell for the values rosters repeat."""
 
     def __init__(
         self,
         table: Table,
-        rows: list[list[object]],
+        rows: Sequence[list[object]],
         *,
         school_year: int | None,
         term: str | None,
@@ -220,6 +315,61 @@ class TableParser:
         self.unknown = list(table.unknown_columns)
         self.width = max((c.index for c in table.columns), default=-1) + 1
         self.headers = [c.header for c in table.columns]
+        f = self.fields
+        self._code = f.get("student_code")
+        self._name = f.get("full_name")
+        self._birth = (
+            _ColumnParser(f["date_of_birth"], parse_date, cache=True)
+            if "date_of_birth" in f
+            else None
+        )
+        # The person values, in the order the record has always listed them (the re-import
+        # digest depends on it).
+        plan: list[tuple[str, _ColumnParser]] = []
+        for name, parse in (("gender", parse_gender), ("ethnicity", parse_text)):
+            if name in f:
+                plan.append((name, _ColumnParser(f[name], parse, cache=True)))
+        if "female" in f and "gender" not in f:
+            plan.append(("gender", _ColumnParser(f["female"], _female, cache=True)))
+        if "religion" in f:
+            plan.append(("religion", _ColumnParser(f["religion"], parse_text, cache=True)))
+        if "national_id" in f:  # one per person: nothing to remember
+            plan.append(("national_id", _ColumnParser(f["national_id"], parse_code, cache=False)))
+        self._values = plan
+        self._class = (
+            _ColumnParser(f["class_name"], parse_class_name, cache=True)
+            if class_name is None and "class_name" in f
+            else None
+        )
+        self._youth = (
+            _ColumnParser(f["youth_union"], _youth, cache=True) if "youth_union" in f else None
+        )
+        self._joined = (
+            _ColumnParser(f["youth_union_joined"], _joined, cache=True)
+            if "youth_union_joined" in f
+            else None
+        )
+        self._grades = [
+            (_ColumnParser(col, _grade_parser(kind, scale), cache=True), kind, term)
+            for col, kind, term, scale in self.grade_plan
+            if term is not None  # the caller has refused a table whose grades have no term
+        ]
+        # The cells what a row says of a student comes from (all but the code, the ordinal and
+        # the extra columns): in one table, the same cells always say the same.
+        same = sorted(
+            {
+                c.index
+                for c in (self._name, self._birth, self._class, self._youth, self._joined)
+                if c is not None
+            }
+            | {c.index for _, c in self._values}
+            | {c.index for c, _, _ in self._grades}
+        )
+        self._same_cells = itemgetter(*same) if same else None
+
+    def same_key(self, cells: list[object]) -> int:
+        """A hash of the cells a row's student comes from, for finding a row repeated."""
+        return hash(self._same_cells(cells)) if self._same_cells is not None else 0
 
     def _fail(
         self,
@@ -244,13 +394,34 @@ class TableParser:
         )
 
     def data_rows(self) -> Iterator[tuple[int, list[object]]]:
-        for r in range(self.table.first_row, self.table.end_row):
-            row = self.rows[r]
-            kind = classify(row, self.table)
+        """(row index, cells) of each data row, in order; stops at a footer or signature."""
+        table = self.table
+        code_i = self._code.index if self._code is not None else -1
+        name_i = self._name.index if self._name is not None else -1
+        need = max(code_i, name_i)
+        r = table.first_row
+        for row in rows_between(self.rows, table.first_row, table.end_row):
+            # The common case, as classify() decides it, without a call: a filled code and a
+            # name that is not a column number ("(2)", "3").
+            if code_i >= 0 and name_i >= 0 and need < len(row):
+                name = row[name_i]
+                code = row[code_i]
+                if (
+                    name.__class__ is str
+                    and code is not None
+                    and (code.__class__ is not str or code.strip())
+                ):
+                    text = name.strip()
+                    if text and (len(text) > 4 or not _COLUMN_NUMBER.match(text)):
+                        yield r, row
+                        r += 1
+                        continue
+            kind = classify(row, table)
             if kind.ends_table:
                 return
             if kind.data:
                 yield r, row
+            r += 1
 
     def term_of(self, column: Column, distinct_terms: int) -> str | None:
         if distinct_terms > 1:
@@ -269,8 +440,7 @@ class TableParser:
         for col in self.graded:
             kind = "academic" if col.field == "academic" else "conduct"
             votes: Counter[str] = Counter()
-            for r in range(self.table.first_row, min(self.table.end_row, len(self.rows))):
-                row = self.rows[r]
+            for row in rows_between(self.rows, self.table.first_row, self.table.end_row):
                 value = row[col.index] if col.index < len(row) else ""
                 if not _filled(value) or is_ambiguous(value, kind):
                     continue
@@ -307,118 +477,114 @@ class TableParser:
         return scales
 
     def parse(self, r: int, row: list[object]) -> RosterRecord | list[RowError]:
-        errors: list[RowError] = []
         if len(row) < self.width:  # short rows (calamine trims trailing blanks) read as blank
             row = [*row, *([""] * (self.width - len(row)))]
-        fail = partial(self._fail, errors, r, row)
-
-        f = self.fields
+        errors: list[RowError] = []
+        fail = self._fail
         code = None
-        if "student_code" in f:
-            raw = row[f["student_code"].index]
+        col = self._code
+        if col is not None:
+            raw = row[col.index]
             try:
                 code = parse_code(raw)
             except ValueProblem as exc:
-                fail(f["student_code"], raw, exc.reason)
+                fail(errors, r, row, col, raw, exc.reason)
         full_name = ""
-        if "full_name" in f:
-            raw = row[f["full_name"].index]
+        col = self._name
+        if col is not None:
+            raw = row[col.index]
             full_name = parse_text(raw) or ""
             if not full_name:
-                fail(f["full_name"], raw, "Thiếu họ và tên học sinh.")
-            elif _DIGIT.search(full_name) or len(full_name) > 100:
+                fail(errors, r, row, col, raw, "Thiếu họ và tên học sinh.")
+            elif len(full_name) > 100 or _DIGIT.search(full_name):
                 fail(
-                    f["full_name"], raw, "Họ và tên có chữ số hoặc quá dài: hãy kiểm tra lại ô này."
+                    errors,
+                    r,
+                    row,
+                    col,
+                    raw,
+                    "Họ và tên có chữ số hoặc quá dài: hãy kiểm tra lại ô này.",
                 )
         elif code is None:
-            fail(None, "", "Dòng không có mã học sinh và họ tên.")
+            fail(errors, r, row, None, "", "Dòng không có mã học sinh và họ tên.")
         values: dict[str, object] = {}
         birth: BirthDate | None = None
-        if "date_of_birth" in f:
-            raw = row[f["date_of_birth"].index]
-            try:
-                birth = parse_date(raw)
-            except ValueProblem as exc:
-                fail(f["date_of_birth"], raw, exc.reason)
-        for name, parser in (("gender", parse_gender), ("ethnicity", parse_text)):
-            if name in f:
-                raw = row[f[name].index]
-                try:
-                    values[name] = parser(raw)
-                except ValueProblem as exc:
-                    fail(f[name], raw, exc.reason)
-        if "female" in f and "gender" not in f:
-            raw = row[f["female"].index]
-            try:
-                values["gender"] = "Nữ" if parse_yes_no(raw) else "Nam"
-            except ValueProblem as exc:
-                fail(f["female"], raw, exc.reason)
-        for name in ("religion", "national_id"):
-            if name in f:
-                raw = row[f[name].index]
-                if name == "national_id":
-                    try:
-                        values[name] = parse_code(raw)
-                    except ValueProblem as exc:
-                        fail(f[name], raw, exc.reason)
-                else:
-                    values[name] = parse_text(raw)
+        cell = self._birth
+        if cell is not None:
+            raw = row[cell.index]
+            got = cell(raw)
+            if got.__class__ is _Bad:
+                fail(errors, r, row, cell.column, raw, got.reason)
+            else:
+                birth = got  # type: ignore[assignment]
+        for name, cell in self._values:
+            raw = row[cell.index]
+            got = cell(raw)
+            if got.__class__ is _Bad:
+                fail(errors, r, row, cell.column, raw, got.reason)
+            else:
+                values[name] = got
         klass = self.class_name
-        if klass is None and "class_name" in f:
-            raw = row[f["class_name"].index]
-            try:
-                klass = parse_class_name(raw)
-            except ValueProblem as exc:
-                fail(f["class_name"], raw, exc.reason)
+        cell = self._class
+        if cell is not None:
+            raw = row[cell.index]
+            got = cell(raw)
+            if got.__class__ is _Bad:
+                fail(errors, r, row, cell.column, raw, got.reason)
+            else:
+                klass = got  # type: ignore[assignment]
         if klass is None:
             klass = self.table.context.class_name
         values["class_name"] = klass
         youth: bool | None = None
-        if "youth_union" in f:
-            raw = row[f["youth_union"].index]
-            try:
-                youth = bool(parse_yes_no(raw))
-            except ValueProblem as exc:
-                fail(f["youth_union"], raw, exc.reason)
+        cell = self._youth
+        if cell is not None:
+            raw = row[cell.index]
+            got = cell(raw)
+            if got.__class__ is _Bad:
+                fail(errors, r, row, cell.column, raw, got.reason)
+            else:
+                youth = got  # type: ignore[assignment]
         joined: date | None = None
-        if "youth_union_joined" in f:
-            raw = row[f["youth_union_joined"].index]
-            try:
-                parsed = parse_date(raw)
-                if parsed is not None and parsed.date is None:
-                    raise ValueProblem(
-                        f"“{display_value(raw)}” chỉ có năm; ngày vào Đoàn cần đủ ngày/tháng/năm."
-                    )
-                joined = parsed.date if parsed else None
-            except ValueProblem as exc:
-                fail(f["youth_union_joined"], raw, exc.reason)
+        cell = self._joined
+        if cell is not None:
+            raw = row[cell.index]
+            got = cell(raw)
+            if got.__class__ is _Bad:
+                fail(errors, r, row, cell.column, raw, got.reason)
+            else:
+                joined = got  # type: ignore[assignment]
             if joined is not None and youth is None:
                 youth = True  # a join date says as much as a tick
-            if joined is not None and youth is False and "youth_union" in f:
+            if joined is not None and youth is False and self._youth is not None:
                 youth = True
         results: dict[str, dict[str, Grade | None]] = {}
-        for col, kind, term, scale in self.grade_plan:
-            if term is None:
-                continue  # the caller has refused a table whose grades have no term
-            raw = row[col.index]
-            try:
-                grade = parse_grade(raw, kind=kind, scale=scale)
-            except ValueProblem as exc:
-                fail(col, raw, exc.reason)
+        for cell, kind, term in self._grades:
+            raw = row[cell.index]
+            got = cell(raw)
+            if got.__class__ is _Bad:
+                fail(errors, r, row, cell.column, raw, got.reason)
                 continue
-            results.setdefault(term, {})[kind] = grade
-        extra = {
-            c.header: display_value(row[c.index])
-            for c in self.unknown
-            if c.index < len(row) and _filled(row[c.index])
-        }
+            by_kind = results.get(term)
+            if by_kind is None:
+                by_kind = results[term] = {}
+            by_kind[kind] = got  # type: ignore[assignment]
+        extra = (
+            {
+                c.header: display_value(row[c.index])
+                for c in self.unknown
+                if c.index < len(row) and _filled(row[c.index])
+            }
+            if self.unknown
+            else {}
+        )
         if errors:
             return errors
         return RosterRecord(
             row=r + 1,
             code=code,
             full_name=full_name,
-            name_key=name_key(full_name) if full_name else "",
+            name_key=_fold_name(full_name) if full_name else "",
             birth=birth,
             values=values,
             results=results,

@@ -1,9 +1,20 @@
-"""Writing checked roster records into the database in bulk: create, update, or leave unchanged."""
+"""Writing checked roster records into the database in bulk: create, update, or leave unchanged.
+
+The importer hands over one chunk of a table's records at a time (importing.CHUNK_ROWS), all
+inside the file's one transaction. What is stored is looked up per chunk, by key (codes, name
+keys, ids), so a chunk costs the same at the start of a million-row file as at its end.
+
+A table written into a database that has no students yet (a first import) needs no look-up at
+all. On SQLite such a table, when large, is also written the way bulk loads are: a bigger page
+cache for the transaction, and the two indexes whose keys arrive in random order (names) built
+once at the end of the table instead of row by row — inside the same transaction, so an
+interrupted import leaves them as they were.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -12,8 +23,8 @@ from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from dangvien_cli.audit import audit_entry
-from dangvien_cli.bulk import bulk_insert
-from dangvien_cli.importing.rows import RosterRecord
+from dangvien_cli.bulk import binder, bulk_insert, insert_rows
+from dangvien_cli.importing.rows import Counts, RosterRecord
 from dangvien_cli.importing.values import Grade, grade_of_class, school_year_label
 from dangvien_cli.models import (
     audit_t,
@@ -27,28 +38,72 @@ from dangvien_cli.models import (
 )
 from dangvien_cli.text import school_key
 
+__all__ = [
+    "CHUNK",
+    "TERM_RANK",
+    "Counts",
+    "RosterWriter",
+    "chunks",
+    "ensure_school",
+    "ensure_school_year",
+    "find_school",
+    "fingerprint",
+    "grades_for_log",
+    "result_values",
+    "stored_birth_key",
+]
+
 CHUNK = 5000  # parameters per IN (...) query: well under SQLite's and PostgreSQL's limits
 TERM_RANK = {None: 0, "hk1": 1, "hk2": 2, "cn": 3}  # the order of rosters within a year
-SMALL = 2000  # up to this many rows are looked up by key; more, by loading the whole school
 
 PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id")
+
+# Bulk loading on SQLite (see the module's docstring): from this many rows in a table, into a
+# database without students.
+BULK_ROWS = 2000
+BULK_CACHE_KIB = 64 * 1024
+BUILT_AFTER = ("ix_person_name_key", "ix_student_school_name")
+
+# The columns each new row is written with, in order (importing writes tuples, not dicts).
+PERSON_COLUMNS = (
+    "id",
+    "full_name",
+    "name_key",
+    "date_of_birth",
+    "birth_year",
+    *PERSON_FIELDS,
+    "created_at",
+)
+STUDENT_COLUMNS = (
+    "id",
+    "person_id",
+    "school_id",
+    "student_code",
+    "name_key",
+    "extra",
+    "roster_hash",
+    "created_batch_id",
+    "created_at",
+)
+ENROLLMENT_COLUMNS = ("student_id", "school_year_id", "class_name", "grade", "batch_id")
+RESULT_COLUMNS = (
+    "student_id",
+    "school_year_id",
+    "term",
+    "academic",
+    "academic_scale",
+    "academic_rank",
+    "conduct",
+    "conduct_scale",
+    "conduct_rank",
+    "batch_id",
+)
+YOUTH_COLUMNS = ("person_id", "is_member", "joined_on", "roster_year", "roster_term", "batch_id")
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
 
 
 @dataclass
@@ -116,26 +171,29 @@ def fingerprint(rec: RosterRecord, context: str) -> str:
     """A digest of everything a roster row would write for a student, with where it goes
     (`context`: school, school year, the table's columns). The parser fills its dicts in a
     fixed order for a given table, so their repr is stable."""
-    birth = rec.birth.iso if rec.birth else ""
-    grades = ";".join(
-        f"{term}:{kind}:{g.code}:{g.scale}" if g else f"{term}:{kind}:"
-        for term, by_kind in rec.results.items()
-        for kind, g in by_kind.items()
-    )
+    birth = rec.birth
+    grades = []
+    for term, by_kind in rec.results.items():
+        for kind, g in by_kind.items():
+            grades.append(f"{term}:{kind}:{g.code}:{g.scale}" if g else f"{term}:{kind}:")
+    joined = rec.youth_union_joined
     payload = "\x1f".join(
         (
             context,
             rec.code or "",
             rec.full_name,
-            birth,
+            "" if birth is None else birth.iso,
             repr(rec.values),
-            grades,
-            repr(rec.youth_union),
-            repr(rec.youth_union_joined),
-            repr(rec.extra),
+            ";".join(grades),
+            _REPR[rec.youth_union],
+            "None" if joined is None else repr(joined),
+            repr(rec.extra) if rec.extra else "{}",
         )
     )
     return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+
+
+_REPR = {None: "None", True: "True", False: "False"}
 
 
 def _json_value(value: Any) -> Any:
@@ -145,7 +203,8 @@ def _json_value(value: Any) -> Any:
 
 
 class RosterWriter:
-    """Writes the records of one file; one instance per file, inside the file's transaction."""
+    """Writes the records of one file, table by table and chunk by chunk; one instance per
+    file, inside the file's transaction."""
 
     def __init__(
         self, session: Session, *, batch_id: int, now: datetime, user: str | None, command: str
@@ -156,27 +215,76 @@ class RosterWriter:
         self.user = user
         self.command = command
         self.moved: list[int] = []  # the former school of each student this file moved
+        dialect = session.get_bind().dialect
+        self.dialect = dialect.name
+        # Values as the driver stores them, converted once per distinct value.
+        self._person_now = binder(dialect, person_t.c.created_at)(now)
+        self._student_now = binder(dialect, student_t.c.created_at)(now)
+        self._dob = binder(dialect, person_t.c.date_of_birth)
+        self._extra = binder(dialect, student_t.c.extra)
+        self._member = binder(dialect, youth_t.c.is_member)
+        self._joined = binder(dialect, youth_t.c.joined_on)
+        # The table being written.
+        self._fresh = False  # the database had no students when it started
+        self._first_new: int | None = None  # the first student id it created
+        self._created = 0
+        self._built_after: list[str] = []  # CREATE INDEX statements to run at its end
+        self._cache_size: int | None = None  # SQLite's page cache before the table
+
+    # -- a table ----------------------------------------------------------------------------
+    def begin_table(self, *, rows: int) -> None:
+        """Before the first chunk of a table of about `rows` rows."""
+        self._created = 0
+        self._first_new = None
+        self._fresh = self.session.execute(select(student_t.c.id).limit(1)).first() is None
+        if self._fresh and self.dialect == "sqlite" and rows >= BULK_ROWS:
+            conn = self.session.connection()
+            self._cache_size = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+            names = ", ".join(f"'{name}'" for name in BUILT_AFTER)
+            found = conn.exec_driver_sql(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
+            ).all()
+            for name, sql in found:
+                conn.exec_driver_sql(f'DROP INDEX "{name}"')
+                self._built_after.append(str(sql))
+
+    def end_table(self) -> None:
+        """After the last chunk: the audit entry of the students created, the indexes."""
+        if self._created:
+            bulk_insert(
+                self.session,
+                audit_t,
+                [self._audit("create", None, {"students_created": self._created})],
+            )
+        conn = self.session.connection()
+        for sql in self._built_after:
+            conn.exec_driver_sql(sql)
+        self._built_after = []
+        if self._cache_size is not None:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {self._cache_size}")
+            self._cache_size = None
 
     # -- loading what is there -------------------------------------------------------------
-    def _any_students(self) -> bool:
-        """False for a new database: then there is nothing to look up (a first import)."""
-        return self.session.execute(select(student_t.c.id).limit(1)).first() is not None
+    def _not_ours(self) -> list[Any]:
+        """Students the current table created are not matched again by its later rows."""
+        if self._first_new is None:
+            return []
+        return [student_t.c.id < self._first_new]
 
-    def _last_digests(self, school_id: int, codes: list[str]) -> dict[str, tuple[int, str]]:
-        """Student code → (student id, digest of the roster row that last wrote it)."""
+    def _last_digests(self, codes: list[str]) -> dict[str, str]:
+        """Student code → digest of the roster row that last wrote it."""
         st = student_t.c
-        out: dict[str, tuple[int, str]] = {}
-        query = select(st.student_code, st.id, st.roster_hash).where(st.roster_hash.is_not(None))
-        if len(codes) > SMALL:
-            rows = self.session.execute(query.where(st.school_id == school_id))
-            out = {code: (int(i), str(h)) for code, i, h in rows if code}
-        wanted = [c for c in codes if c not in out]
-        for part in chunks(wanted):
-            for code, i, h in self.session.execute(query.where(st.student_code.in_(part))):
-                out[str(code)] = (int(i), str(h))
+        out: dict[str, str] = {}
+        query = select(st.student_code, st.roster_hash).where(st.roster_hash.is_not(None))
+        for part in chunks(codes):
+            for code, digest in self.session.execute(query.where(st.student_code.in_(part))):
+                out[str(code)] = str(digest)
         return out
 
     def _load(self, school_id: int, records: list[RosterRecord]) -> list[Stored]:
+        """The stored students the records may be: by code, then by name at this school for
+        those whose code is not known (or who have none)."""
         cols = [
             student_t.c.id,
             student_t.c.person_id,
@@ -189,27 +297,23 @@ class RosterWriter:
             person_t.c.birth_year,
             *(person_t.c[f] for f in PERSON_FIELDS),
         ]
-        base = select(*cols).join(person_t, person_t.c.id == student_t.c.person_id)
-        codes = [r.code for r in records if r.code]
-        if len(records) > SMALL:  # most of a school: one query for all of it
-            rows = list(self.session.execute(base.where(student_t.c.school_id == school_id)))
-        else:  # a few changed rows: look up just those, by code and by name
-            rows = []
-            keys = sorted({r.name_key for r in records})
-            for part in chunks(keys):
-                rows.extend(
-                    self.session.execute(
-                        base.where(
-                            student_t.c.school_id == school_id, student_t.c.name_key.in_(part)
-                        )
-                    )
-                )
-        seen = {r.student_code for r in rows if r.student_code}
-        missing = [c for c in codes if c not in seen]
-        for part in chunks(missing):
-            rows.extend(self.session.execute(base.where(student_t.c.student_code.in_(part))))
+        base = (
+            select(*cols)
+            .join(person_t, person_t.c.id == student_t.c.person_id)
+            .where(*self._not_ours())
+        )
+        rows: dict[int, Any] = {}
+        for part in chunks([r.code for r in records if r.code]):
+            for row in self.session.execute(base.where(student_t.c.student_code.in_(part))):
+                rows[row.id] = row
+        known = {row.student_code for row in rows.values()}
+        keys = sorted({r.name_key for r in records if not r.code or r.code not in known})
+        for part in chunks(keys):
+            where = (student_t.c.school_id == school_id, student_t.c.name_key.in_(part))
+            for row in self.session.execute(base.where(*where)):
+                rows[row.id] = row
         out = []
-        for r in rows:
+        for r in rows.values():
             person = {
                 "full_name": r.full_name,
                 "date_of_birth": r.date_of_birth,
@@ -230,113 +334,107 @@ class RosterWriter:
         return out
 
     def _load_by(
-        self, table: Table, key_col: str, ids: list[int], school_id: int, *where: Any
+        self, table: Table, key_col: str, ids: list[int], *where: Any
     ) -> dict[int, list[Any]]:
-        """Rows of `table` for the students (or people) `ids`: those of the school in one
-        query, the few from elsewhere by their ids."""
+        """Rows of `table` for the students (or people) `ids`."""
         key = table.c[key_col]
-        own_col = student_t.c.id if key_col == "student_id" else student_t.c.person_id
         out: dict[int, list[Any]] = {}
-        if len(ids) > SMALL:
-            own = select(own_col).where(student_t.c.school_id == school_id)
-            for row in self.session.execute(select(table).where(key.in_(own), *where)):
-                out.setdefault(getattr(row, key_col), []).append(row)
-        wanted = set(ids)
-        others = [i for i in wanted if i not in out]
-        for part in chunks(others):
+        for part in chunks(sorted(set(ids))):
             for row in self.session.execute(select(table).where(key.in_(part), *where)):
                 out.setdefault(getattr(row, key_col), []).append(row)
-        return {k: v for k, v in out.items() if k in wanted}
+        return out
 
     # -- writing ------------------------------------------------------------------------
     def write(
         self,
-        records: Iterable[RosterRecord],
+        records: list[RosterRecord],
         *,
         school_id: int,
         year_id: int,
         present: set[str],
         roster_year: int,
         roster_term: str | None,
-    ) -> tuple[Counts, dict[int, int]]:
-        """Create, update or leave each record; returns the counts and row → student id."""
+    ) -> Counts:
+        """Create, update or leave each record of one chunk; returns the counts."""
         counts = Counts()
-        row_students: dict[int, int] = {}
         context = f"{school_id}|{year_id}|{roster_term}|{','.join(sorted(present))}"
-        when = (roster_year, TERM_RANK.get(roster_term, 0))
-        roster = {"roster_year": roster_year, "roster_term": roster_term}
-        digests = {rec.row: fingerprint(rec, context) for rec in records}
-        any_students = self._any_students()
+        digests = [fingerprint(rec, context) for rec in records]
+        enrol_rows: list[tuple[Any, ...]] = []
+        result_rows: list[tuple[Any, ...]] = []
+        youth_rows: list[tuple[Any, ...]] = []
+        if self._fresh:  # nothing to match: every record is a new student
+            self._create(
+                records,
+                digests,
+                school_id=school_id,
+                year_id=year_id,
+                roster=(roster_year, roster_term),
+                enrol_rows=enrol_rows,
+                result_rows=result_rows,
+                youth_rows=youth_rows,
+            )
+            counts.created = len(records)
+            self._insert_rest(enrol_rows, result_rows, youth_rows, [])
+            return counts
         # The fast path: a student whose last roster row was this very row is unchanged.
-        last = (
-            self._last_digests(school_id, [r.code for r in records if r.code])
-            if any_students
-            else {}
-        )
+        last = self._last_digests([r.code for r in records if r.code])
         rest: list[RosterRecord] = []
-        for rec in records:
-            known = last.get(rec.code) if rec.code else None
-            if known is not None and known[1] == digests[rec.row]:
+        rest_digests: list[str] = []
+        for rec, digest in zip(records, digests, strict=True):
+            if rec.code and last.get(rec.code) == digest:
                 counts.unchanged += 1
-                row_students[rec.row] = known[0]
             else:
                 rest.append(rec)
-        records = rest
-        if not records:
-            return counts, row_students
-        stored = self._load(school_id, records) if any_students else []
+                rest_digests.append(digest)
+        if not rest:
+            return counts
+        stored = self._load(school_id, rest)
         by_code = {s.code: s for s in stored if s.code}
         by_name: dict[tuple[str, str], Stored] = {}
         for s in stored:
             if s.school_id == school_id:
                 by_name.setdefault((s.name_key, stored_birth_key(s.person)), s)
 
-        matched: list[tuple[RosterRecord, Stored | None]] = []
-        for rec in records:
+        matched: list[tuple[RosterRecord, str, Stored | None]] = []
+        for rec, digest in zip(rest, rest_digests, strict=True):
             found = by_code.get(rec.code) if rec.code else None
             if found is None:
                 candidate = by_name.get((rec.name_key, _birth_key(rec.birth)))
                 if candidate is not None and (not rec.code or not candidate.code):
                     found = candidate
-            matched.append((rec, found))
+            matched.append((rec, digest, found))
 
-        student_ids = [s.student_id for _, s in matched if s is not None]
-        person_ids = [s.person_id for _, s in matched if s is not None]
+        student_ids = [s.student_id for _, _, s in matched if s is not None]
+        person_ids = [s.person_id for _, _, s in matched if s is not None]
         enrollments = self._load_by(
-            enrollment_t,
-            "student_id",
-            student_ids,
-            school_id,
-            enrollment_t.c.school_year_id == year_id,
+            enrollment_t, "student_id", student_ids, enrollment_t.c.school_year_id == year_id
         )
         results = self._load_by(
-            result_t, "student_id", student_ids, school_id, result_t.c.school_year_id == year_id
+            result_t, "student_id", student_ids, result_t.c.school_year_id == year_id
         )
-        youth = self._load_by(youth_t, "person_id", person_ids, school_id)
+        youth = self._load_by(youth_t, "person_id", person_ids)
 
-        new_people: list[dict[str, Any]] = []
         new_records: list[RosterRecord] = []
+        new_digests: list[str] = []
         person_updates: list[dict[str, Any]] = []
         student_updates: list[dict[str, Any]] = []
-        enrol_inserts: list[dict[str, Any]] = []
         enrol_updates: list[dict[str, Any]] = []
-        result_inserts: list[dict[str, Any]] = []
         result_updates: list[dict[str, Any]] = []
-        youth_inserts: list[dict[str, Any]] = []
         youth_updates: list[dict[str, Any]] = []
         audits: list[dict[str, Any]] = []
         digest_updates: list[dict[str, Any]] = []
+        when = (roster_year, TERM_RANK.get(roster_term, 0))
+        roster = {"roster_year": roster_year, "roster_term": roster_term}
 
-        for rec, found in matched:
+        for rec, digest, found in matched:
             if found is None:
-                new_people.append(self._person_values(rec, present, None))
                 new_records.append(rec)
+                new_digests.append(digest)
                 continue
-            row_students[rec.row] = found.student_id
-            digest_updates.append({"_id": found.student_id, "roster_hash": digests[rec.row]})
+            digest_updates.append({"_id": found.student_id, "roster_hash": digest})
             changes: dict[str, list[Any]] = {}
             # person
-            wanted = self._person_values(rec, present, found.person)
+            wanted = self._person_values(rec, present)
             diff = {k: v for k, v in wanted.items() if found.person.get(k) != v}
             if diff:
                 for k, v in diff.items():
@@ -370,7 +468,7 @@ class RosterWriter:
             grade = grade_of_class(str(klass)) if klass else None
             current = enrollments.get(found.student_id)
             if not current:
-                enrol_inserts.append(self._enrollment(found.student_id, year_id, klass, grade))
+                enrol_rows.append((found.student_id, year_id, klass, grade, self.batch_id))
                 enrollments[found.student_id] = [None]
                 changes["class_name"] = [None, klass]
             elif current[0] is not None and klass is not None and current[0].class_name != klass:
@@ -389,16 +487,7 @@ class RosterWriter:
                 vals = result_values(grades)
                 old = stored_results.get(term)
                 if old is None:
-                    result_inserts.append(
-                        {
-                            "student_id": found.student_id,
-                            "school_year_id": year_id,
-                            "term": term,
-                            "batch_id": self.batch_id,
-                            **EMPTY_RESULT,
-                            **vals,
-                        }
-                    )
+                    result_rows.append(self._result_row(found.student_id, year_id, term, grades))
                     changes[f"result.{term}"] = [None, grades_for_log(vals)]
                 else:
                     diff_r = {k: v for k, v in vals.items() if getattr(old, k) != v}
@@ -418,14 +507,15 @@ class RosterWriter:
                     else (old.joined_on if old else None)
                 )
                 if old is None:
-                    youth_inserts.append(
-                        {
-                            "person_id": found.person_id,
-                            "is_member": rec.youth_union,
-                            "joined_on": joined,
-                            "batch_id": self.batch_id,
-                            **roster,
-                        }
+                    youth_rows.append(
+                        (
+                            found.person_id,
+                            self._member(rec.youth_union),
+                            self._joined(joined),
+                            roster_year,
+                            roster_term,
+                            self.batch_id,
+                        )
                     )
                     youth[found.person_id] = []
                     changes["youth_union"] = [None, rec.youth_union]
@@ -462,152 +552,153 @@ class RosterWriter:
         if new_records:
             self._create(
                 new_records,
-                new_people,
+                new_digests,
                 school_id=school_id,
                 year_id=year_id,
-                row_students=row_students,
-                enrol_inserts=enrol_inserts,
-                result_inserts=result_inserts,
-                youth_inserts=youth_inserts,
-                digests=digests,
-                roster=roster,
+                roster=(roster_year, roster_term),
+                enrol_rows=enrol_rows,
+                result_rows=result_rows,
+                youth_rows=youth_rows,
             )
             counts.created += len(new_records)
-            audits.append(self._audit("create", None, {"students_created": len(new_records)}))
-        for table, rows in (
-            (enrollment_t, enrol_inserts),
-            (result_t, result_inserts),
-            (youth_t, youth_inserts),
-            (audit_t, audits),
-        ):
-            bulk_insert(self.session, table, rows)
-        return counts, row_students
+        self._insert_rest(enrol_rows, result_rows, youth_rows, audits)
+        return counts
+
+    def _insert_rest(
+        self,
+        enrol_rows: list[tuple[Any, ...]],
+        result_rows: list[tuple[Any, ...]],
+        youth_rows: list[tuple[Any, ...]],
+        audits: list[dict[str, Any]],
+    ) -> None:
+        insert_rows(self.session, enrollment_t, ENROLLMENT_COLUMNS, enrol_rows)
+        insert_rows(self.session, result_t, RESULT_COLUMNS, result_rows)
+        insert_rows(self.session, youth_t, YOUTH_COLUMNS, youth_rows)
+        bulk_insert(self.session, audit_t, audits)
 
     def _create(
         self,
         records: list[RosterRecord],
-        people: list[dict[str, Any]],
+        digests: list[str],
         *,
         school_id: int,
         year_id: int,
-        row_students: dict[int, int],
-        enrol_inserts: list[dict[str, Any]],
-        result_inserts: list[dict[str, Any]],
-        youth_inserts: list[dict[str, Any]],
-        digests: dict[int, str],
-        roster: dict[str, Any],
+        roster: tuple[int, str | None],
+        enrol_rows: list[tuple[Any, ...]],
+        result_rows: list[tuple[Any, ...]],
+        youth_rows: list[tuple[Any, ...]],
     ) -> None:
-        for p in people:
-            p["created_at"] = self.now
-            p.setdefault("full_name", "")
-            p.setdefault("name_key", "")
-        person_ids = self._insert_with_ids(person_t, people)
+        """New people and students, with their enrollment, results and Youth Union rows."""
+        n = len(records)
+        person_ids = self._new_ids(person_t, n)
+        student_ids = self._new_ids(student_t, n)
+        if self._first_new is None:
+            self._first_new = student_ids[0]
+        self._created += n
+        dob, person_now = self._dob, self._person_now
+        people = []
+        for rec, pid in zip(records, person_ids, strict=True):
+            birth = rec.birth
+            values = rec.values
+            people.append(
+                (
+                    pid,
+                    rec.full_name,
+                    rec.name_key,
+                    None if birth is None else dob(birth.date),
+                    None if birth is None else birth.year,
+                    values.get("gender"),
+                    values.get("ethnicity"),
+                    values.get("religion"),
+                    values.get("national_id"),
+                    person_now,
+                )
+            )
+        insert_rows(self.session, person_t, PERSON_COLUMNS, people)
+        del people
+        extra, batch, student_now = self._extra, self.batch_id, self._student_now
         students = [
-            {
-                "person_id": pid,
-                "school_id": school_id,
-                "student_code": rec.code,
-                "name_key": rec.name_key,
-                "extra": rec.extra or None,
-                "roster_hash": digests[rec.row],
-                "created_batch_id": self.batch_id,
-                "created_at": self.now,
-            }
-            for rec, pid in zip(records, person_ids, strict=True)
+            (
+                sid,
+                pid,
+                school_id,
+                rec.code,
+                rec.name_key,
+                extra(rec.extra) if rec.extra else None,
+                digest,
+                batch,
+                student_now,
+            )
+            for rec, digest, sid, pid in zip(records, digests, student_ids, person_ids, strict=True)
         ]
-        student_ids = self._insert_with_ids(student_t, students)
+        insert_rows(self.session, student_t, STUDENT_COLUMNS, students)
+        del students
+        roster_year, roster_term = roster
+        member, joined = self._member, self._joined
+        result_row = self._result_row
         for rec, sid, pid in zip(records, student_ids, person_ids, strict=True):
-            row_students[rec.row] = sid
             klass = rec.values.get("class_name")
             grade = grade_of_class(str(klass)) if klass else None
-            enrol_inserts.append(self._enrollment(sid, year_id, klass, grade))
+            enrol_rows.append((sid, year_id, klass, grade, batch))
             for term, grades in rec.results.items():
-                result_inserts.append(
-                    {
-                        "student_id": sid,
-                        "school_year_id": year_id,
-                        "term": term,
-                        "batch_id": self.batch_id,
-                        **EMPTY_RESULT,
-                        **result_values(grades),
-                    }
-                )
+                result_rows.append(result_row(sid, year_id, term, grades))
             if rec.youth_union is not None:
-                youth_inserts.append(
-                    {
-                        "person_id": pid,
-                        "is_member": rec.youth_union,
-                        "joined_on": rec.youth_union_joined,
-                        "batch_id": self.batch_id,
-                        **roster,
-                    }
+                youth_rows.append(
+                    (
+                        pid,
+                        member(rec.youth_union),
+                        joined(rec.youth_union_joined),
+                        roster_year,
+                        roster_term,
+                        batch,
+                    )
                 )
 
-    def _insert_with_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows and return their ids in order.
+    def _result_row(
+        self, student_id: int, year_id: int, term: str, grades: dict[str, Grade | None]
+    ) -> tuple[Any, ...]:
+        a = grades.get("academic")
+        c = grades.get("conduct")
+        return (
+            student_id,
+            year_id,
+            term,
+            *((a.code, a.scale, a.rank) if a else _NO_GRADE),
+            *((c.code, c.scale, c.rank) if c else _NO_GRADE),
+            self.batch_id,
+        )
 
-        The ids are taken before the insert, so that the rows go in with one plain executemany
-        (RETURNING row by row is several times slower): on SQLite the write transaction holds
-        the database's only write lock (BEGIN IMMEDIATE), so max(id) + 1 … is ours; PostgreSQL
-        hands out the numbers from the table's sequence.
-        """
-        if not rows:
-            return []
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "sqlite":
-            start = int(self.session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-            ids = list(range(start, start + len(rows)))
-        elif dialect == "postgresql":
-            ids = [
+    def _new_ids(self, table: Table, n: int) -> list[int]:
+        """Ids for n new rows, taken before the insert so that the rows go in with one plain
+        executemany (RETURNING row by row is several times slower): on SQLite the write
+        transaction holds the database's only write lock (BEGIN IMMEDIATE), so max(id) + 1 …
+        is ours; PostgreSQL hands out the numbers from the table's sequence."""
+        if self.dialect == "postgresql":
+            return [
                 int(r[0])
                 for r in self.session.execute(
                     text(
                         "SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
                         "FROM generate_series(1, :n)"
                     ),
-                    {"t": table.name, "n": len(rows)},
+                    {"t": table.name, "n": n},
                 )
             ]
-        else:
-            return [
-                int(r[0])
-                for r in self.session.execute(
-                    insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-                )
-            ]
-        for row, new_id in zip(rows, ids, strict=True):
-            row["id"] = new_id
-        bulk_insert(self.session, table, rows)
-        return ids
+        start = int(self.session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        return list(range(start, start + n))
 
-    def _person_values(
-        self, rec: RosterRecord, present: set[str], stored: dict[str, Any] | None
-    ) -> dict[str, Any]:
+    def _person_values(self, rec: RosterRecord, present: set[str]) -> dict[str, Any]:
         """The person columns this roster speaks for; absent columns are left out."""
         out: dict[str, Any] = {}
         if "full_name" in present and rec.full_name:
             out["full_name"] = rec.full_name
-            out["name_key"] = rec.name_key
         if "date_of_birth" in present:
             out["date_of_birth"] = rec.birth.date if rec.birth else None
             out["birth_year"] = rec.birth.year if rec.birth else None
         for f in PERSON_FIELDS:
             if f in rec.values:
                 out[f] = rec.values[f]
-        if stored is not None:
-            out.pop("name_key", None)
         return out
-
-    def _enrollment(
-        self, student_id: int, year_id: int, klass: object, grade: int | None
-    ) -> dict[str, Any]:
-        return {
-            "student_id": student_id,
-            "school_year_id": year_id,
-            "class_name": klass,
-            "grade": grade,
-            "batch_id": self.batch_id,
-        }
 
     def _bulk_update(self, table: Table, rows: list[dict[str, Any]], *, touch: bool = True) -> None:
         """Executemany UPDATE … WHERE id = :_id, one statement per set of columns."""
@@ -636,11 +727,7 @@ class RosterWriter:
         )
 
 
-EMPTY_RESULT: dict[str, Any] = {
-    f"{kind}{suffix}": None
-    for kind in ("academic", "conduct")
-    for suffix in ("", "_scale", "_rank")
-}
+_NO_GRADE = (None, None, None)
 
 
 def result_values(grades: dict[str, Grade | None]) -> dict[str, Any]:
