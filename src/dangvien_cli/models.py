@@ -78,7 +78,10 @@ class Student(SQLModel, table=True):
     """
 
     __tablename__ = "student"
-    __table_args__ = (Index("ix_student_school_name", "school_id", "name_key"),)
+    __table_args__ = (
+        Index("ix_student_school_name", "school_id", "name_key"),
+        Index("ix_student_school_person", "school_id", "person_id"),  # migration 0002
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -108,11 +111,18 @@ class Enrollment(SQLModel, table=True):
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
 
 
+# The most recent result that counts, and its ranks, read from this index alone (sql_rules.py).
+RESULT_RANKS_COLUMNS = ("student_id", "school_year_id", "term", "academic_rank", "conduct_rank")
+
+
 class TermResult(SQLModel, table=True):
     """Academic and conduct results of one term, each with the scale it was given on."""
 
     __tablename__ = "term_result"
-    __table_args__ = (UniqueConstraint("student_id", "school_year_id", "term"),)
+    __table_args__ = (
+        UniqueConstraint("student_id", "school_year_id", "term"),
+        Index("ix_term_result_ranks", *RESULT_RANKS_COLUMNS),  # migration 0002
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     student_id: int = Field(foreign_key="student.id")
@@ -147,7 +157,11 @@ class Milestone(SQLModel, table=True):
     """One step of a candidate's dossier. Append-only: a correction supersedes, never edits."""
 
     __tablename__ = "milestone"
-    __table_args__ = (Index("ix_milestone_person_step", "person_id", "step"),)
+    __table_args__ = (
+        Index("ix_milestone_person_step", "person_id", "step"),
+        Index("ix_milestone_step_date", "step", "on_date", "person_id"),  # migration 0002
+        Index("ix_milestone_replaces", "replaces_id", "person_id"),  # migration 0002
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
