@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dangvien_cli.errors import UsageError
-from dangvien_cli.importing.layout import GRADED_FIELDS, Table, class_from_sheet_name, find_tables
+from dangvien_cli.importing.layout import (
+    GRADED_FIELDS,
+    Column,
+    Table,
+    class_from_sheet_name,
+    find_tables,
+)
 from dangvien_cli.importing.reader import Sheet, SheetRows, read_workbook
 from dangvien_cli.importing.rows import (
     Counts,
@@ -195,6 +201,12 @@ def import_file(
     planned: list[_Planned] = []
     milestone_tables: list[tuple[Sheet, Table]] = []
     for sheet in sheets:
+        if sheet.hidden:
+            report.notes.append(
+                f"Trang “{sheet.name}” đang ẩn nên không được nhập; nếu cần, hãy bỏ ẩn trang "
+                "(chuột phải vào tên trang → Bỏ ẩn) rồi nhập lại."
+            )
+            continue
         legacy = _fix_sheet_encoding(sheet)
         if legacy is not None:
             report.notes.append(
@@ -222,6 +234,7 @@ def import_file(
             f"{path.name}: không tìm thấy bảng danh sách học sinh nào — cần một dòng tiêu đề cột "
             "có “Họ và tên” cùng “Mã học sinh” hoặc “Ngày sinh” trong 30 dòng đầu của một trang. "
             "Hãy dùng `dangvien template` để xem mẫu."
+            + "".join(f" Trang “{s.name}” đang ẩn nên không được đọc." for s in sheets if s.hidden)
         )
     total_rows = sum(p.table.end_row - p.table.first_row for p in planned) + sum(
         t.end_row - t.first_row for _, t in milestone_tables
@@ -247,15 +260,6 @@ def import_file(
         )
         if school_id is not None:
             school_ids.add(school_id)
-    if planned and not milestone_tables and not any(p.report.rows for p in planned):
-        from dangvien_cli.errors import UnreadableFileError
-
-        empty = planned[0].table
-        raise UnreadableFileError(
-            f"{path.name}: trang “{empty.sheet}” có dòng tiêu đề cột (dòng "
-            f"{empty.header_first + 1}) nhưng không có học sinh nào bên dưới — tệp còn "
-            "trống? Hãy điền danh sách rồi nhập lại."
-        )
     if planned and not milestone_tables and not any(p.report.rows for p in planned):
         from dangvien_cli.errors import UnreadableFileError
 
@@ -581,9 +585,11 @@ def _plan(
     class_name = options.class_name
     if class_name is None and "class_name" not in table.fields:
         class_name = ctx.class_name or class_from_sheet_name(sheet.name)
+    from dangvien_cli.importing.merged import merged_down
+
     parser = TableParser(
         table,
-        sheet.rows,
+        merged_down(sheet.rows, sheet.merged, table),
         school_year=year,
         term=options.term or ctx.term,
         class_name=class_name,
@@ -601,6 +607,16 @@ def _plan(
         term=term_label,
         unknown_columns=[c.header for c in table.unknown_columns],
     )
+    first_of: dict[tuple[str, str | None], Column] = {}
+    for col in table.columns:  # the first of two same-named columns is read, and said so
+        if col.field is None:
+            continue
+        kept = first_of.setdefault((col.field, col.term), col)
+        if kept is not col:
+            report.notes.append(
+                f"Trang “{sheet.name}”: cột “{col.header}” có hai lần ({column_letter(kept.index)}"
+                f" và {column_letter(col.index)}); chỉ đọc cột {column_letter(kept.index)}."
+            )
     return _Planned(
         table=table,
         parser=parser,

@@ -115,6 +115,7 @@ class Sheet:
     name: str
     rows: Sequence[list[object]]
     merged: list[MergedRange] = field(default_factory=list)
+    hidden: bool = False  # hidden in the workbook: not read, not imported (README, import)
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -137,16 +138,26 @@ def _unreadable(path: Path, reason: str) -> UnreadableFileError:
 
 def read_workbook(path: Path) -> list[Sheet]:
     """Every sheet of the file, or UnreadableFileError saying why the file cannot be read."""
+    from dangvien_cli.importing import guard
+
     if not path.exists():
+        if path.is_symlink():
+            raise _unreadable(
+                path,
+                "đây là một liên kết (symlink) trỏ vòng về chính nó hoặc tới tệp không còn nữa. "
+                "Hãy nhập chính tệp bảng tính.",
+            )
         raise _unreadable(path, "không tìm thấy tệp. Hãy kiểm tra tên và thư mục.")
     if path.is_dir():
         raise _unreadable(path, "đây là một thư mục, không phải tệp bảng tính.")
+    if not path.is_file():
+        raise _unreadable(path, "đây không phải tệp thường (thiết bị, ống dẫn…), không đọc được.")
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
             size = path.stat().st_size
     except OSError as exc:
-        raise _unreadable(path, f"không mở được tệp ({exc.strerror}).") from exc
+        raise _unreadable(path, guard.os_reason(exc)) from exc
     kind = sniff(path, head)
     if kind == "empty":
         raise _unreadable(path, "tệp rỗng (0 byte).")
@@ -163,18 +174,21 @@ def read_workbook(path: Path) -> list[Sheet]:
             "Excel và lưu lại dạng .xlsx.",
         )
     if kind == "ole" and _is_encrypted_ole(path, size):
-        raise _unreadable(
-            path,
-            "tệp được đặt mật khẩu. Hãy mở bằng Excel, gỡ mật khẩu (Tệp → Thông tin → "
-            "Bảo vệ sổ làm việc) rồi lưu lại.",
-        )
+        raise _unreadable(path, guard.PASSWORD)
+    # Judged before calamine reads a byte: zip bombs, cell-grid bombs, disguised archives.
+    inspection = guard.inspect_zip(path) if kind == "zip" else guard.inspect_ole(path, size)
     from python_calamine import CalamineWorkbook
 
     try:
         # Opened by content, not by name: a .xls saved as "….xlsx" is common.
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        hidden = guard.hidden_sheets(workbook)
+        guard.refuse_uncached(path, inspection, hidden)
         sheets: list[Sheet] = []
         for name in workbook.sheet_names:
+            if name in hidden:
+                sheets.append(Sheet(name=name, rows=[], hidden=True))
+                continue
             # calamine reads the whole sheet here (without holding the GIL); the rows become
             # Python lists only as they are used (SheetRows).
             sheet = workbook.get_sheet_by_name(name)
@@ -183,11 +197,16 @@ def read_workbook(path: Path) -> list[Sheet]:
     except UnreadableFileError:
         raise
     except Exception as exc:  # calamine raises its own types and plain ones for broken files
+        if type(exc).__name__ == "PasswordError":  # a .xls protected by a password to open
+            raise _unreadable(path, guard.PASSWORD) from exc
         raise _unreadable(
-            path, f"tệp bị hỏng hoặc không đúng định dạng bảng tính ({_short(exc)})."
+            path,
+            "tệp bị hỏng, không đọc được nội dung bảng tính. Hãy mở thử bằng Excel: nếu mở "
+            f"được, lưu lại dạng .xlsx rồi nhập tệp mới (chi tiết kỹ thuật: {_short(exc)}).",
         ) from exc
-    if not sheets or all(not any(_filled(v) for v in row) for s in sheets for row in s.rows):
-        raise _unreadable(path, "bảng tính không có dữ liệu (mọi trang đều trống).")
+    shown = [s for s in sheets if not s.hidden]
+    if not shown or all(not any(_filled(v) for v in row) for s in shown for row in s.rows):
+        raise _unreadable(path, guard.nothing_shown([s.name for s in sheets if s.hidden]))
     return sheets
 
 

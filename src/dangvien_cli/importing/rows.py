@@ -11,6 +11,7 @@ from itertools import islice
 from operator import itemgetter
 
 from dangvien_cli.importing.layout import GRADED_FIELDS, Column, Table
+from dangvien_cli.importing.plausible import name_problem, parse_birth
 from dangvien_cli.importing.reader import SheetRows
 from dangvien_cli.importing.values import (
     BirthDate,
@@ -319,7 +320,7 @@ class TableParser:
         self._code = f.get("student_code")
         self._name = f.get("full_name")
         self._birth = (
-            _ColumnParser(f["date_of_birth"], parse_date, cache=True)
+            _ColumnParser(f["date_of_birth"], lambda raw: parse_birth(raw, school_year), cache=True)
             if "date_of_birth" in f
             else None
         )
@@ -496,15 +497,8 @@ class TableParser:
             full_name = parse_text(raw) or ""
             if not full_name:
                 fail(errors, r, row, col, raw, "Thiếu họ và tên học sinh.")
-            elif len(full_name) > 100 or _DIGIT.search(full_name):
-                fail(
-                    errors,
-                    r,
-                    row,
-                    col,
-                    raw,
-                    "Họ và tên có chữ số hoặc quá dài: hãy kiểm tra lại ô này.",
-                )
+            elif (problem := name_problem(full_name)) is not None:
+                fail(errors, r, row, col, raw, problem)
         elif code is None:
             fail(errors, r, row, None, "", "Dòng không có mã học sinh và họ tên.")
         values: dict[str, object] = {}
