@@ -453,13 +453,16 @@ def school_from_title(text: str) -> str | None:
                 words = words[1:]
             if not words:
                 return None
-            return " ".join(_pretty_word(w) for w in words)
+            # Only a title typed all in capitals has its words' case guessed: a title in
+            # ordinary case says how the school writes its name ("Trường THPT số 1 TP Lào Cai").
+            capitals = " ".join(words).isupper()
+            return " ".join(_pretty_word(w, capitals) for w in words)
     return None
 
 
-def _pretty_word(word: str) -> str:
+def _pretty_word(word: str, capitals: bool) -> str:
     if word.upper() in _ACRONYMS or any(ch.isdigit() for ch in word):
         return word.upper()
-    if word.isupper():
+    if capitals and word.isupper():
         return word[:1] + word[1:].lower()
     return word
