@@ -30,10 +30,6 @@ from dangvien_cli.importing.values import (
 )
 from dangvien_cli.text import clean, fold
 
-# The folding of a name that is already clean, without fold()'s cache: names are nearly all
-# different, so caching them only pushes out what is worth keeping.
-_fold_name: Callable[[str], str] = fold.__wrapped__
-
 FIELD_LABELS = {
     "student_code": "Mã học sinh",
     "full_name": "Họ và tên",
@@ -221,31 +217,46 @@ class _Bad:
 
 class _ColumnParser:
     """Parses the cells of one column, remembering the result for each distinct text or date:
-    a roster repeats its grades, genders, classes and birth dates thousands of times."""
+    a roster repeats its grades, genders, classes and birth dates thousands of times. The
+    parser looks in `cache` itself (for a cell whose type is in _CACHED_TYPES) and calls this
+    only for what is not there."""
 
-    __slots__ = ("cache", "column", "index", "parse")
+    __slots__ = ("cache", "column", "index", "limit", "parse")
 
     def __init__(self, column: Column, parse: Callable[[object], object], *, cache: bool) -> None:
         self.column = column
         self.index = column.index
         self.parse = parse
-        self.cache: dict[object, object] | None = {} if cache else None
+        self.cache: dict[object, object] = {}
+        self.limit = _CACHE_LIMIT if cache else 0
 
     def __call__(self, raw: object) -> object:
-        cache = self.cache
-        keep = cache is not None and raw.__class__ in _CACHED_TYPES
-        if keep:
-            assert cache is not None
-            got = cache.get(raw, _MISSING)
-            if got is not _MISSING:
-                return got
         try:
             got = self.parse(raw)
         except ValueProblem as exc:
             got = _Bad(exc.reason)
-        if keep and len(cache) < _CACHE_LIMIT:  # type: ignore[arg-type]
-            cache[raw] = got  # type: ignore[index]
+        if raw.__class__ in _CACHED_TYPES and len(self.cache) < self.limit:
+            self.cache[raw] = got
         return got
+
+
+_WORD_KEYS: dict[str, str] = {}  # a word of a name → its folded form
+
+
+def _name_key(full_name: str) -> str:
+    """fold(full_name) for a name that is already clean, a word at a time: a roster's names
+    are nearly all different but are made of a few hundred words."""
+    keys = _WORD_KEYS
+    folded = []
+    for word in full_name.split(" "):
+        key = keys.get(word)
+        if key is None:
+            key = fold(word)
+            if len(keys) < 100_000:
+                keys[word] = key
+        folded.append(key)
+    # fold() works a character at a time, then makes the spaces single: the same here.
+    return " ".join(" ".join(folded).split())
 
 
 def _female(raw: object) -> str:
@@ -482,14 +493,18 @@ class TableParser:
             row = [*row, *([""] * (self.width - len(row)))]
         errors: list[RowError] = []
         fail = self._fail
+        cached = _CACHED_TYPES
         code = None
         col = self._code
         if col is not None:
             raw = row[col.index]
-            try:
-                code = parse_code(raw)
-            except ValueProblem as exc:
-                fail(errors, r, row, col, raw, exc.reason)
+            if raw.__class__ is str and raw.isdigit() and raw.isascii() and len(raw) <= 30:
+                code = raw  # the usual code, as parse_code gives it back
+            else:
+                try:
+                    code = parse_code(raw)
+                except ValueProblem as exc:
+                    fail(errors, r, row, col, raw, exc.reason)
         full_name = ""
         col = self._name
         if col is not None:
@@ -506,14 +521,18 @@ class TableParser:
         cell = self._birth
         if cell is not None:
             raw = row[cell.index]
-            got = cell(raw)
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
+            if got is _MISSING:
+                got = cell(raw)
             if got.__class__ is _Bad:
                 fail(errors, r, row, cell.column, raw, got.reason)
             else:
                 birth = got  # type: ignore[assignment]
         for name, cell in self._values:
             raw = row[cell.index]
-            got = cell(raw)
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
+            if got is _MISSING:
+                got = cell(raw)
             if got.__class__ is _Bad:
                 fail(errors, r, row, cell.column, raw, got.reason)
             else:
@@ -522,7 +541,9 @@ class TableParser:
         cell = self._class
         if cell is not None:
             raw = row[cell.index]
-            got = cell(raw)
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
+            if got is _MISSING:
+                got = cell(raw)
             if got.__class__ is _Bad:
                 fail(errors, r, row, cell.column, raw, got.reason)
             else:
@@ -534,7 +555,9 @@ class TableParser:
         cell = self._youth
         if cell is not None:
             raw = row[cell.index]
-            got = cell(raw)
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
+            if got is _MISSING:
+                got = cell(raw)
             if got.__class__ is _Bad:
                 fail(errors, r, row, cell.column, raw, got.reason)
             else:
@@ -543,7 +566,9 @@ class TableParser:
         cell = self._joined
         if cell is not None:
             raw = row[cell.index]
-            got = cell(raw)
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
+            if got is _MISSING:
+                got = cell(raw)
             if got.__class__ is _Bad:
                 fail(errors, r, row, cell.column, raw, got.reason)
             else:
@@ -555,7 +580,9 @@ class TableParser:
         results: dict[str, dict[str, Grade | None]] = {}
         for cell, kind, term in self._grades:
             raw = row[cell.index]
-            got = cell(raw)
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
+            if got is _MISSING:
+                got = cell(raw)
             if got.__class__ is _Bad:
                 fail(errors, r, row, cell.column, raw, got.reason)
                 continue
@@ -578,7 +605,7 @@ class TableParser:
             row=r + 1,
             code=code,
             full_name=full_name,
-            name_key=_fold_name(full_name) if full_name else "",
+            name_key=_name_key(full_name) if full_name else "",
             birth=birth,
             values=values,
             results=results,
