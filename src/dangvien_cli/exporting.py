@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from dangvien_cli.errors import DangvienError
 
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that is only a number ("-5", "+84", "2,5"): a spreadsheet reads it as that number and
+# never runs it, so it is written as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+# A CSV written for Excel: UTF-8 with a byte-order mark (without it Excel reads Vietnamese as
+# Windows-1252), comma-separated as RFC 4180 says.
+CSV_ENCODING = "utf-8-sig"
+CSV_DELIMITER = ","
 
 
 def _plain(value: object) -> object:
@@ -39,13 +49,59 @@ def append_row(sheet: Any, values: Sequence[object]) -> None:
 
 def save_workbook(workbook: Any, path: Path) -> None:
     """Save next to the target, then rename: a reader never sees half a file."""
+    write_atomically(path, workbook.save)
+
+
+def escape_formula(text: str) -> str:
+    """Text as a CSV cell that a spreadsheet shows and never runs: a value starting with = + - @,
+    a tab or a carriage return gets a leading apostrophe, unless it is only a number ("-5").
+
+    `import` takes the apostrophe off again (importing.values.parse_text), so a name written
+    out this way and saved back as .xlsx reads as it was.
+    """
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_cell(value: object) -> str:
+    """One value as CSV text: dates as ISO (yyyy-mm-dd, which Excel reads as the same date on
+    every machine, whatever its regional settings), numbers as they are, text formula-safe."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, int | float):
+        return str(value)
+    return escape_formula(str(value))
+
+
+def write_csv(path: Path, rows: Iterable[Sequence[object]]) -> None:
+    """A CSV file for Excel and other tools, written whole or not at all (see csv_cell)."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding=CSV_ENCODING, newline="") as handle:
+            writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+            for row in rows:
+                writer.writerow([csv_cell(v) for v in row])
+
+    write_atomically(path, write)
+
+
+def write_atomically(path: Path, write: Callable[[str], object]) -> None:
+    """Write a file through `write(temporary path)` next to the target, then rename it into
+    place: a reader never sees half a file, and a failure leaves the old file as it was."""
     path = path.expanduser()
     if not path.parent.exists():
         raise DangvienError(f"Không có thư mục {path.parent} để ghi {path.name}.")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        workbook.save(tmp)
+        write(tmp)
         os.chmod(tmp, 0o600)  # rosters of minors: readable by their owner only
         os.replace(tmp, path)
     except PermissionError as exc:

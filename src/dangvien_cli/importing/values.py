@@ -890,7 +890,7 @@ def parse_class_name(value: object) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _class_from_text(value: str) -> str | None:
-    text = _clean(value)
+    text = _unescape_formula(_clean(_unescape_formula(value)))
     if not text:
         return None
     prefix = _fold(text[:3])
@@ -925,12 +925,32 @@ def grade_of_class(name: str) -> int | None:
     return grade if 6 <= grade <= 12 else None
 
 
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unescape_formula(text: str) -> str:
+    """Take off the apostrophe a CSV export puts before text that would start a formula
+    ("'=HYPERLINK(…)" → "=HYPERLINK(…)"; see exporting.escape_formula)."""
+    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+        return text[1:]
+    return text
+
+
 def parse_text(value: object) -> str | None:
-    """Any cell as clean text (NFC, single spaces); whole numbers lose ".0"; None when empty."""
+    """Any cell as clean text (NFC, single spaces); whole numbers lose ".0"; None when empty.
+
+    A leading apostrophe before = + - @ (how a CSV export keeps such text from running as a
+    formula) is taken off.
+    """
     if value is None:
         return None
     if isinstance(value, str):
-        return _clean(value) or None
+        if value[:1] == "'":
+            value = _unescape_formula(value)  # "'\t…": before the tab becomes a space
+        text = _clean(value)
+        if text[:1] == "'":
+            text = _unescape_formula(text)
+        return text or None
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, float):
