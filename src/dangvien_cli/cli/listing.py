@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dangvien_cli.cli import state, stdout_console
 from dangvien_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from dangvien_cli.students import RosterBlock
 
 SCHOOLS_HELP = """Liệt kê các trường, số học sinh và năm học gần nhất.
 
@@ -24,6 +28,13 @@ STUDENTS_HELP = """Liệt kê học sinh với lớp của năm học gần nh�
 --school và --search so khớp không phân biệt dấu và chữ hoa ("binh lu" tìm được
 "THPT Bình Lư").
 
+--xlsx và --csv ghi danh sách ra tệp theo mẫu của `dangvien template` (dòng tiêu đề ghi
+trường, năm học, học kỳ; mỗi học sinh một dòng với mã, họ tên, ngày sinh, giới tính, dân tộc,
+tôn giáo, lớp, kết quả học tập và rèn luyện gần nhất, đoàn viên, ngày vào Đoàn), nên
+`dangvien import` đọc lại được ngay. Số định danh cá nhân không được ghi ra. Tệp CSV là
+UTF-8 có BOM, ngăn cách bằng dấu phẩy, ngày dạng năm-tháng-ngày; ô chữ bắt đầu bằng = + - @
+được thêm dấu ' ở đầu để Excel không chạy như công thức (`import` bỏ dấu này khi đọc lại).
+
 Ví dụ:
 
   dangvien students --school "binh lu" --class 12A1
@@ -31,6 +42,10 @@ Ví dụ:
   dangvien students --search "nguyen thi" --json
 
   dangvien students --school-year 2024-2025
+
+  dangvien students --school "binh lu" --class 12A1 --xlsx 12A1.xlsx
+
+  dangvien students --school "binh lu" --csv hoc-sinh.csv
 """
 
 
@@ -97,6 +112,24 @@ def students_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Ghi danh sách ra tệp .xlsx theo mẫu nhập.",
+            metavar="TỆP.xlsx",
+            dir_okay=False,
+        ),
+    ] = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv",
+            help="Ghi danh sách ra tệp .csv (UTF-8, dấu phẩy).",
+            metavar="TỆP.csv",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     from dangvien_cli.importing.values import (
         ValueProblem,
@@ -104,13 +137,18 @@ def students_command(
         parse_school_year_option,
     )
     from dangvien_cli.schools import resolve_school
-    from dangvien_cli.students import list_students
+    from dangvien_cli.students import list_students, roster_blocks
 
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise UsageError(f"--xlsx cần tên tệp .xlsx (nhận được “{xlsx.name}”).")
+    if csv is not None and csv.suffix.lower() != ".csv":
+        raise UsageError(f"--csv cần tên tệp .csv (nhận được “{csv.name}”).")
     try:
         year = parse_school_year_option(school_year) if school_year else None
         klass = parse_class_name(class_name) if class_name else None
     except ValueProblem as exc:
         raise UsageError(exc.reason) from exc
+    exporting = xlsx is not None or csv is not None
     db = state(ctx).open_db()
     with db.session() as session:
         school_row = resolve_school(session, school) if school else None
@@ -121,7 +159,9 @@ def students_command(
             search=search,
             school_year=year,
         )
+        blocks = roster_blocks(session, rows) if exporting and rows else []
     db.close()
+    written = _export_students(blocks, xlsx=xlsx, csv=csv)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return
@@ -131,6 +171,12 @@ def students_command(
     out = stdout_console()
     if not rows:
         out.print("Không có học sinh nào khớp điều kiện.")
+        if exporting:
+            out.print("Không ghi tệp nào.")
+        return
+    if exporting:
+        for path in written:
+            out.print(f"Đã ghi {len(rows)} học sinh vào {escape(str(path))}.")
         return
     title = "Học sinh"
     if school_row is not None:
@@ -168,6 +214,24 @@ def students_command(
         table.add_row(*cells)
     out.print(table)
     out.print(f"{len(rows)} học sinh.")
+
+
+def _export_students(
+    blocks: list[RosterBlock], *, xlsx: Path | None, csv: Path | None
+) -> list[Path]:
+    """Write the requested files (none when nobody is listed); the paths written."""
+    if not blocks:
+        return []
+    from dangvien_cli.students import write_roster_csv, write_roster_xlsx
+
+    written = []
+    if xlsx is not None:
+        write_roster_xlsx(xlsx, blocks)
+        written.append(xlsx)
+    if csv is not None:
+        write_roster_csv(csv, blocks)
+        written.append(csv)
+    return written
 
 
 def register(app: typer.Typer) -> None:
