@@ -330,3 +330,51 @@ def test_the_school_in_a_title_reads_as_written(school: str, word: str) -> None:
     shouted = school_from_title(f"{word} {school}".upper())
     assert shouted is not None and school_key(shouted) == school_key(school)
     assert not shouted.isupper() or len(shouted.split()) == 1
+
+
+def test_students_at_the_end_of_a_class_block_are_all_imported(run, tmp_path: Path) -> None:
+    # Classes one under another, rows of a name and a date of birth typed as text: the last
+    # rows of a block were once taken for the next block's title rows and dropped unsaid.
+    wb = Workbook()
+    ws = wb.active
+    for klass, kids in (
+        ("12A1", ["Lò Thị Dế", "Sùng A Pó"]),
+        ("12A2", ["Hà Văn Chư", "Cầm Thị Ly"]),
+    ):
+        ws.append([f"DANH SÁCH HỌC SINH LỚP {klass}"])
+        ws.append(["Họ và tên", "Ngày sinh"])
+        for kid in kids:
+            ws.append([kid, "05/03/2007"])
+    wb.save(tmp_path / "khoi-12.xlsx")
+
+    report = run.json("import", tmp_path / "khoi-12.xlsx", "--school", "THPT Bình Lư",
+                      "--school-year", "2024-2025")  # fmt: skip
+
+    assert report["totals"]["created"] == 4
+    listed = {s["full_name"]: s["class_name"] for s in run.students()}
+    assert listed == {"Lò Thị Dế": "12A1", "Sùng A Pó": "12A1", "Hà Văn Chư": "12A2",
+                      "Cầm Thị Ly": "12A2"}  # fmt: skip
+
+
+def test_a_header_with_only_the_name_above_merged_term_cells_is_imported(
+    run, sql, tmp_path: Path
+) -> None:
+    # | STT | Họ và tên | Học kỳ I          | Cả năm            |
+    # |     |           | Học lực | H.kiểm  | Học lực | H.kiểm  |
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["TRƯỜNG THPT BÌNH LƯ - LỚP 12A1 - NĂM HỌC 2024-2025"])
+    ws.append(["STT", "Họ và tên", "Học kỳ I", None, "Cả năm", None])
+    ws.append([None, None, "Học lực", "Hạnh kiểm", "Học lực", "Hạnh kiểm"])
+    ws.merge_cells("C2:D2")
+    ws.merge_cells("E2:F2")
+    ws.append([1, "Lò Thị Dế", "Khá", "Tốt", "Giỏi", "Tốt"])
+    wb.save(tmp_path / "tong-hop.xlsx")
+
+    report = run.json("import", tmp_path / "tong-hop.xlsx")
+
+    assert report["totals"]["created"] == 1
+    [student] = run.students()
+    assert (student["full_name"], student["class_name"]) == ("Lò Thị Dế", "12A1")
+    results = sql("SELECT term, academic, conduct FROM term_result ORDER BY term")
+    assert results == [("cn", "gioi", "tot"), ("hk1", "kha", "tot")]
