@@ -210,7 +210,7 @@ WRITES = {"sql INSERT", "sql UPDATE", "sql DELETE"}
 def choose(events: list[str]) -> list[tuple[int, str]]:
     """(event number, expected side): for each write transaction its start, its last statement
     (in a small one, each write as it starts and after it), just before, at and just after its
-    COMMIT; every event after the last COMMIT (the closes); and evenly spaced points over the
+    COMMIT; a few events after the last COMMIT (the closes); and evenly spaced points over the
     whole run up to the last COMMIT. A command that writes in one transaction leaves "before" up
     to the COMMIT and "after" from then on; one that commits twice is caught by the points just
     after its first COMMIT."""
@@ -227,8 +227,11 @@ def choose(events: list[str]) -> list[tuple[int, str]]:
         if len(writes) <= 4:  # a small transaction (record): as each write starts and after it
             special |= set(writes) | {i + 1 for i in writes}
     last = commits[-1][1]
-    special |= set(range(last + 2, len(events)))  # the closes after the commit
-    spread = POINTS - len(special)
+    # After the COMMIT: the first closes, one event halfway through what follows, the last one.
+    tail = list(range(last + 2, len(events)))
+    special |= {i for i in tail if events[i] == "close"}.intersection(tail[:4] + tail[-2:])
+    special |= {tail[len(tail) // 2], tail[-1]} if tail else set()
+    spread = max(POINTS - len(special), POINTS // 2)
     chosen = special | {round(k * last / spread) for k in range(spread)}
     k = 0
     while len(chosen) < POINTS:  # rounding made two alike: fill between them
@@ -247,8 +250,11 @@ def crash_test(
     *,
     every: int,
     cache_pages: int | None = None,
+    patch: dict[str, object] | None = None,
 ) -> Outcome:
-    """Run ``argv`` uninterrupted, then killed at POINTS points, and check each kill."""
+    """Run ``argv`` uninterrupted, then killed at POINTS points, and check each kill.
+    ``cache_pages`` and ``patch``: see tests/crash/forker.py; they apply to the counted and the
+    killed runs, and the plain run without them must give the same tables."""
     inputs = list(inputs)
     full = ["--db", DB, *argv]
 
@@ -271,7 +277,8 @@ def crash_test(
     # Uninterrupted: counting the events, then without the killer at all (the same result),
     # then a second time (what a rerun after a kill that came after the COMMIT must give).
     measured = folder("measured")
-    once_code = run(measured, every=every, events=work / "events.json", cache_pages=cache_pages)
+    once_code = run(measured, every=every, events=work / "events.json", cache_pages=cache_pages,
+                    patch=patch)  # fmt: skip
     assert once_code in (0, 3), (measured / "stderr.txt").read_text(encoding="utf-8")
     after = dump(measured / DB)
     assert after != before, "the command changed nothing: nothing to crash"
@@ -289,7 +296,8 @@ def crash_test(
     def kill(number: int, expected: str) -> Point:
         point = Point(number, events[number - 1], expected)
         where = folder(f"kill-{number}")
-        point.returncode = run(where, kill_at=number, every=every, cache_pages=cache_pages)
+        point.returncode = run(where, kill_at=number, every=every, cache_pages=cache_pages,
+                               patch=patch)  # fmt: skip
         wal = where / f"{DB}-wal"
         point.wal_bytes = wal.stat().st_size if wal.exists() else 0
         point.stderr = (where / "stderr.txt").read_text(encoding="utf-8")
@@ -330,6 +338,9 @@ def check(outcome: Outcome) -> None:
 # ----------------------------------------------------------------------------- import
 
 ROWS = 300
+# The importer checks and writes a table CHUNK_ROWS rows at a time (20,000), all in the file's
+# one transaction: with 64 here, the 300 rows go in five chunks, and kills fall between them.
+SMALL_CHUNKS: dict[str, object] = {"dangvien_cli.importing:CHUNK_ROWS": 64}
 
 
 def test_import_into_an_empty_database_killed_anywhere(forkers, tmp_path):
@@ -341,7 +352,7 @@ def test_import_into_an_empty_database_killed_anywhere(forkers, tmp_path):
 
     outcome = crash_test(forkers, tmp_path, "import (empty database)", checkpointed(empty),
                          [roster_file], ["import", roster_file.name, "--json"], every=1000,
-                         cache_pages=8)  # fmt: skip
+                         cache_pages=8, patch=SMALL_CHUNKS)  # fmt: skip
 
     check(outcome)
     assert outcome.spilled >= 5  # kills with half a roster in the WAL, uncommitted
@@ -360,7 +371,8 @@ def test_import_of_next_terms_roster_killed_anywhere(forkers, tmp_path):
     )
 
     outcome = crash_test(forkers, tmp_path, "import (next term's roster)", checkpointed(db),
-                         [second], ["import", second.name, "--json"], every=1000)  # fmt: skip
+                         [second], ["import", second.name, "--json"], every=1000,
+                         patch=SMALL_CHUNKS)  # fmt: skip
 
     check(outcome)
     # The update really updated: classes moved, term II results, a corrected name, new students.
@@ -477,6 +489,6 @@ def test_creating_or_upgrading_the_schema_killed_anywhere(forkers, tmp_path, sta
 
     name = "new file" if start is None else start.name
     outcome = crash_test(forkers, tmp_path, f"schema ({name})", before, [], ["schools", "--json"],
-                         every=1000)  # fmt: skip
+                         every=50)  # fmt: skip
 
     check(outcome)

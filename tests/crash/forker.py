@@ -125,6 +125,10 @@ def _child(job: dict[str, Any]) -> None:
             os.dup2(out, fd)
             os.close(out)
         log: list[str] | None = [] if job.get("events") else None
+        for where, value in (job.get("patch") or {}).items():
+            module, name = where.split(":")
+            assert hasattr(importlib.import_module(module), name), where
+            setattr(importlib.import_module(module), name, value)
         if job.get("arm"):
             arm(job.get("kill_at"), int(job.get("every") or 1000), log, job.get("cache_pages"))
         sys.argv = ["dangvien", *job["argv"]]
@@ -194,9 +198,12 @@ class Forker:
         events: Path | None = None,
         armed: bool = True,
         cache_pages: int | None = None,
+        patch: dict[str, object] | None = None,
     ) -> int:
         """Run `dangvien ARGV` in ``cwd``; its stdout and stderr go to cwd/stdout.txt and
-        cwd/stderr.txt. Returns the exit status (-9 when it was killed)."""
+        cwd/stderr.txt. Returns the exit status (-9 when it was killed). ``patch`` sets module
+        constants in the child first ({"package.module:NAME": value}), e.g. a smaller chunk size
+        so that a small roster is written in several chunks."""
         job = {
             "cwd": str(cwd),
             "argv": [str(a) for a in argv],
@@ -205,6 +212,7 @@ class Forker:
             "every": every,
             "events": str(events) if events else None,
             "cache_pages": cache_pages,
+            "patch": patch,
         }
         with self.lock:
             assert self.proc.stdin is not None and self.proc.stdout is not None
