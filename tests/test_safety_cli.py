@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 import sqlite3
 import stat
 import subprocess
@@ -111,6 +112,24 @@ def test_backup_copies_everything_owner_only(run, db_path, tmp_path):
         assert query(target, sql) == query(db_path, sql)
     assert sorted(p.name for p in target.parent.iterdir()) == ["copy.db"]  # no temp file left
     assert run.json("--db", target, "students", "--school", "binh lu")  # a usable database
+
+
+@pytest.mark.usefixtures("school")
+@pytest.mark.skipif(os.name != "posix", reason="process ids of dead processes are POSIX here")
+def test_backup_removes_what_a_killed_backup_left_and_nothing_else(run, tmp_path):
+    target = tmp_path / "copy.db"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f".copy.db.tmp-{dead.pid}"  # a backup killed while writing
+    left.write_bytes(b"SQLite format 3\0 half")
+    alive = tmp_path / f".copy.db.tmp-{os.getppid()}"  # another backup under way right now
+    alive.write_bytes(b"in progress")
+
+    run.ok("backup", target)
+
+    assert not left.exists()
+    assert alive.exists()
+    assert integrity(target) == "ok"
 
 
 @pytest.mark.usefixtures("school")

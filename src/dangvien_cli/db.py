@@ -179,6 +179,43 @@ def backup_sqlite(source: Path, target: Path) -> None:
     os.chmod(target, 0o600)
 
 
+def temp_name(target: Path) -> Path:
+    """Where a copy is written before it is renamed to `target` (hidden, this process's own)."""
+    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove copies towards `target` left by a process that was killed while writing them."""
+    if os.name != "posix":
+        return
+    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            continue  # alive, or another user's: not ours to remove
+
+
+def copy_sqlite_atomically(source: Path, target: Path) -> None:
+    """SQLite's online backup of `source` into a hidden file renamed to `target` at the end:
+    `target` is never a half-written copy, even when this process is killed."""
+    remove_stale_temps(target)
+    temp = temp_name(target)
+    try:
+        # Created owner-only before SQLite writes a byte into it: minors' personal data.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        backup_sqlite(source, temp)
+        os.replace(temp, target)
+    finally:
+        for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+
+
 def upgrade(engine: Engine, location: Location, notify: Callable[[str], None]) -> None:
     """Bring the schema to the newest revision, keeping a copy of an older SQLite file first."""
     if current_revision(engine) == HEAD_REVISION:
@@ -219,7 +256,7 @@ def _migrate(
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             name = f"{location.path.name}.truoc-nang-cap-{revision}-{stamp}"
             copy = location.path.with_name(name)
-            backup_sqlite(location.path, copy)
+            copy_sqlite_atomically(location.path, copy)
             notify(f"Đã sao lưu cơ sở dữ liệu trước khi nâng cấp lược đồ: {copy}")
     command.upgrade(_alembic_config(engine, conn), "head")
 

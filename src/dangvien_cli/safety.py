@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from dangvien_cli.db import Location, backup_sqlite
+from dangvien_cli.db import Location, copy_sqlite_atomically
 from dangvien_cli.errors import DatabaseError, UsageError
 from dangvien_cli.facts import StudentInfo, find_students, load_entries
 from dangvien_cli.models import audit_t, milestone_t
@@ -91,21 +90,12 @@ def backup(location: Location, target: Path, *, force: bool = False) -> BackupDo
         )
     if not target.parent.is_dir():
         raise UsageError(f"Không có thư mục {target.parent}. Hãy tạo thư mục đó trước.")
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        # Created owner-only before SQLite writes a byte into it: minors' personal data.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.close(fd)
-        os.chmod(temp, 0o600)
-        backup_sqlite(source, temp)
-        os.replace(temp, target)
+        copy_sqlite_atomically(source, target)
     except sqlite3.Error as exc:
         raise DatabaseError(f"Không sao lưu được {source}: {exc}.") from exc
     except OSError as exc:
         raise DatabaseError(f"Không ghi được tệp sao lưu {target}: {exc.strerror}.") from exc
-    finally:
-        for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
     return BackupDone(target, target.stat().st_size)
 
 
