@@ -13,9 +13,18 @@ from dangvien_cli.facts import Dossier, StudentInfo, find_students, gather
 from dangvien_cli.pipeline import STEPS, Due, current_stage, due, is_candidate
 from dangvien_cli.rules.eligibility import Eligibility, evaluate
 from dangvien_cli.rules.settings import Rules
+from dangvien_cli.sql_rules import OUT_OF_QUESTION
 
-# Steps after which a student is no longer a question for eligibility.
-OUT_OF_QUESTION = ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc", "dung", "chuyen-di")
+__all__ = [
+    "FINISHED",
+    "OUT_OF_QUESTION",
+    "CandidateRow",
+    "EligibilityRow",
+    "candidate_row",
+    "check_eligibility",
+    "list_candidates",
+]
+
 FINISHED = ("chinh-thuc", "dung", "chuyen-di")
 
 
@@ -46,17 +55,39 @@ def check_eligibility(
     school_ids: set[int] | None = None,
     class_name: str | None = None,
     grade: int | None = None,
+    only_eligible: bool = False,
 ) -> tuple[Rules, list[EligibilityRow]]:
-    """Every student still in question at `as_of`, judged on every criterion."""
+    """Every student still in question at `as_of`, judged on every criterion; with
+    `only_eligible`, only those found eligible (the same rows, in the same order).
+
+    The eligible ones are found fast in a province of a million students: one SQL query finds
+    them (sql_rules.py), and only they are judged again here, to say why.
+    """
     rules = current_rules(session)
+    shortlist = None
+    if only_eligible:
+        from dangvien_cli.sql_rules import Judge, students_where
+
+        judge = Judge.at(session, as_of, rules)
+        stmt = students_where(judge.eligible(), school_ids)
+        shortlist = [int(row[0]) for row in session.execute(stmt)]
     students = find_students(
-        session, as_of=as_of, rules=rules, school_ids=school_ids, class_name=class_name, grade=grade
+        session,
+        as_of=as_of,
+        rules=rules,
+        school_ids=school_ids,
+        class_name=class_name,
+        grade=grade,
+        student_ids=shortlist,
     )
     rows = []
     for dossier in gather(session, students):
         if any(e.step in OUT_OF_QUESTION and e.on_date <= as_of for e in dossier.entries):
             continue
-        rows.append(EligibilityRow(dossier.info, evaluate(dossier.facts, as_of, rules)))
+        result = evaluate(dossier.facts, as_of, rules)
+        if only_eligible and not result.eligible:
+            continue
+        rows.append(EligibilityRow(dossier.info, result))
     return rules, rows
 
 

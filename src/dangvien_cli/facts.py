@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -57,9 +58,7 @@ class StudentInfo:
 
     @property
     def grade12_school_year(self) -> int | None:
-        if self.grade is None or self.school_year is None or not 1 <= self.grade <= 12:
-            return None
-        return self.school_year + (12 - self.grade)
+        return grade12_year(self.school_year, self.grade)
 
     def identity(self) -> dict[str, Any]:
         """The keys every student listing carries (as `students --json`)."""
@@ -119,26 +118,16 @@ def find_students(
     )
     if school_ids is not None:
         stmt = stmt.where(st.school_id.in_(school_ids))
-    if student_ids is not None:
-        stmt = stmt.where(st.id.in_(list(student_ids)))
-    infos = {int(r[0]): StudentInfo(*r) for r in session.execute(stmt)}
-    year_now = school_year_of(as_of, rules)
-    e, y = enrollment_t.c, year_t.c
-    enrollments: dict[int, list[tuple[int, str | None, int | None]]] = {}
-    ids = list(infos)
-    for part in chunks(ids):
-        for sid, start, klass, grade_no in session.execute(
-            select(e.student_id, y.start_year, e.class_name, e.grade)
-            .join(year_t, y.id == e.school_year_id)
-            .where(e.student_id.in_(part))
-        ):
-            enrollments.setdefault(int(sid), []).append((int(start), klass, grade_no))
-    for sid, info in infos.items():
-        rows = sorted(enrollments.get(sid, []))
-        if not rows:
-            continue
-        before = [r for r in rows if r[0] <= year_now]
-        start, klass, grade_no = before[-1] if before else rows[0]
+    if student_ids is None:
+        infos = {int(r[0]): StudentInfo(*r) for r in session.execute(stmt)}
+    else:
+        infos = {}
+        for part in chunks(sorted(set(student_ids))):
+            rows = session.execute(stmt.where(st.id.in_(part)))
+            infos.update((int(r[0]), StudentInfo(*r)) for r in rows)
+    classes = current_classes(session, list(infos), as_of, rules)
+    for sid, (start, klass, grade_no) in classes.items():
+        info = infos[sid]
         info.school_year, info.class_name, info.grade = start, klass, grade_no
     out = [
         i
@@ -150,6 +139,37 @@ def find_students(
     return out
 
 
+def current_classes(
+    session: Session, student_ids: list[int], as_of: date, rules: Rules
+) -> dict[int, tuple[int, str | None, int | None]]:
+    """(school year, class, grade) each student is in at `as_of`: the latest roster of a school
+    year not after it; for a date before every roster, the earliest. Students on no roster are
+    left out."""
+    year_now = school_year_of(as_of, rules)
+    e, y = enrollment_t.c, year_t.c
+    enrollments: dict[int, list[tuple[int, str | None, int | None]]] = {}
+    for part in chunks(student_ids):
+        for sid, start, klass, grade_no in session.execute(
+            select(e.student_id, y.start_year, e.class_name, e.grade)
+            .join(year_t, y.id == e.school_year_id)
+            .where(e.student_id.in_(part))
+        ).all():
+            enrollments.setdefault(int(sid), []).append((int(start), klass, grade_no))
+    out = {}
+    for sid, rows in enrollments.items():
+        rows.sort()
+        before = [r for r in rows if r[0] <= year_now]
+        out[sid] = before[-1] if before else rows[0]
+    return out
+
+
+def grade12_year(school_year: int | None, grade: int | None) -> int | None:
+    """The school year a student in `grade` in `school_year` is in grade 12."""
+    if grade is None or school_year is None or not 1 <= grade <= 12:
+        return None
+    return school_year + (12 - grade)
+
+
 def load_entries(session: Session, person_ids: list[int]) -> dict[int, list[Entry]]:
     """Every milestone of these people, superseded ones dropped, by date."""
     m = milestone_t.c
@@ -159,7 +179,7 @@ def load_entries(session: Session, person_ids: list[int]) -> dict[int, list[Entr
             select(
                 m.person_id, m.id, m.step, m.on_date, m.replaces_id, m.doc_number, m.mentor, m.note
             ).where(m.person_id.in_(part))
-        ):
+        ).all():
             raw.setdefault(int(row[0]), []).append(
                 Entry(
                     id=int(row[1]),
@@ -195,7 +215,7 @@ def gather(session: Session, students: list[StudentInfo]) -> list[Dossier]:
             )
             .join(year_t, y.id == r.school_year_id)
             .where(r.student_id.in_(part))
-        ):
+        ).all():
             results.setdefault(int(row[0]), []).append(
                 ResultFact(
                     school_year=int(row[1]),
@@ -211,7 +231,7 @@ def gather(session: Session, students: list[StudentInfo]) -> list[Dossier]:
     for part in chunks(person_ids):
         for pid, member, joined in session.execute(
             select(yu.person_id, yu.is_member, yu.joined_on).where(yu.person_id.in_(part))
-        ):
+        ).all():
             youth[int(pid)] = (bool(member), joined)
     entries = load_entries(session, person_ids)
     out = []
@@ -235,6 +255,7 @@ def gather(session: Session, students: list[StudentInfo]) -> list[Dossier]:
     return out
 
 
+@lru_cache(maxsize=256)
 def _label(code: str | None, scale: str | None, rank: int | None) -> str | None:
     if code is None or scale is None or rank is None:
         return None

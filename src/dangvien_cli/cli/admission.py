@@ -88,11 +88,19 @@ def eligible_command(
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise UsageError(f"--xlsx cần tên tệp .xlsx (nhận được “{xlsx.name}”).")
     klass = _class_option(class_name)
+    from dangvien_cli.cli.output import dumps, no_gc_pauses
+
     db = state(ctx).open_db()
-    with db.session() as session:
+    with no_gc_pauses(), db.session() as session:
         scope = school_scope(session, school, unit)
         _, rows = check_eligibility(
-            session, as_of=day, school_ids=scope, class_name=klass, grade=grade
+            session,
+            as_of=day,
+            school_ids=scope,
+            class_name=klass,
+            grade=grade,
+            # --json lists only the eligible ones: no need to judge everyone else
+            only_eligible=as_json and not show_all and xlsx is None,
         )
     db.close()
     shown = rows if show_all else [r for r in rows if r.result.eligible]
@@ -101,7 +109,8 @@ def eligible_command(
 
         write_eligibility(xlsx, rows, as_of=day)
     if as_json:
-        typer.echo(json.dumps([r.as_json() for r in shown], ensure_ascii=False, indent=2))
+        with no_gc_pauses():
+            typer.echo(dumps([r.as_json() for r in shown]))
         return
     _print_eligible(rows, shown, day, show_all=show_all)
     if xlsx is not None:

@@ -5,26 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.admission import OUT_OF_QUESTION
 from dangvien_cli.config import current_rules
-from dangvien_cli.facts import Dossier, find_students, gather
-from dangvien_cli.models import enrollment_t, school_t, student_t, target_t, year_t
+from dangvien_cli.facts import current_classes, find_students, grade12_year
+from dangvien_cli.models import person_t, school_t, student_t, target_t, youth_t
 from dangvien_cli.organisation import school_year_start, unit_tree
-from dangvien_cli.pipeline import is_candidate
 from dangvien_cli.reports.model import Figures, NamedStudent, Period, Report, ReportRow
-from dangvien_cli.rules.eligibility import evaluate
 from dangvien_cli.rules.settings import Rules
 from dangvien_cli.text import collation_key, fold
 
 NO_RELIGION = frozenset({"", "khong", "khong ton giao", "khong co", "-"})
 ADMITTED = "quyet-dinh-ket-nap"
-# Admitted by a date: a ceremony or full membership recorded without its decision counts too.
-ADMITTED_BY = (ADMITTED, "le-ket-nap", "chinh-thuc")
-STOPPED = ("dung", "chuyen-di")
 FIGURE_NAMES = ("class_actual", "admitted_actual", "eligible", "reachable")
 
 
@@ -65,9 +60,8 @@ def build_report(
         school_ids = {i for i, (_, u) in schools.items() if u in under}
     else:
         school_ids = set(schools)
-    per_school = {
-        sid: _school_figures(session, sid, period, now, rules, with_names) for sid in school_ids
-    }
+    every = scope.school_id is None and scope.unit_id is None
+    per_school = _all_figures(session, school_ids, period, now, rules, with_names, everywhere=every)
     targets = _targets(session, period)
 
     def school_row(sid: int, depth: int) -> ReportRow:
@@ -153,92 +147,133 @@ def build_report(
     )
 
 
-def _school_figures(
-    session: Session, school_id: int, period: Period, now: date, rules: Rules, with_names: bool
-) -> tuple[Figures, dict[str, list[NamedStudent]]]:
-    on_roster = _students_on_rosters(session, school_id, period, rules)
-    everyone = find_students(session, as_of=now, rules=rules, school_ids={school_id})
-    dossiers = gather(session, everyone)
-    figures = Figures()
-    names: dict[str, list[NamedStudent]] = {key: [] for key in FIGURE_NAMES}
+def _all_figures(
+    session: Session,
+    school_ids: set[int],
+    period: Period,
+    now: date,
+    rules: Rules,
+    with_names: bool,
+    *,
+    everywhere: bool,
+) -> dict[int, tuple[Figures, dict[str, list[NamedStudent]]]]:
+    """Every school's figures, each one a grouped query over all the schools at once (the rules
+    as SQL: sql_rules.py), so that a province of a million students takes a few queries."""
+    from dangvien_cli.sql_rules import (
+        ADMITTED_BY,
+        Judge,
+        effective_steps,
+        on_rosters,
+        students_where,
+        youth_union_ok,
+    )
 
-    def named(dossier: Dossier, figure: str) -> None:
-        if with_names:
-            info = dossier.info
-            names[figure].append(
+    st, p, yu = student_t.c, person_t.c, youth_t.c
+    scope = None if everywhere else school_ids  # no IN (…) of every school
+
+    def scoped(stmt: Select[Any]) -> Select[Any]:
+        return stmt if scope is None else stmt.where(st.school_id.in_(sorted(scope)))
+
+    judge = Judge.at(session, now, rules)
+    on_roster = on_rosters(judge.year_ids(_roster_years(period, rules)))
+    figures = {sid: Figures() for sid in school_ids}
+    named: dict[str, list[tuple[int, int]]] = {key: [] for key in FIGURE_NAMES}
+
+    # On the rosters of the period, and of them Youth Union members now.
+    members = func.sum(case((youth_union_ok(now), 1), else_=0))
+    for sid, students, youth in session.execute(
+        scoped(
+            select(st.school_id, func.count(), members)
+            .select_from(student_t.outerjoin(youth_t, yu.person_id == st.person_id))
+            .where(on_roster)
+            .group_by(st.school_id)
+        )
+    ):
+        figures[int(sid)].students = int(students)
+        figures[int(sid)].youth_union_members = int(youth or 0)
+
+    # Eligible now (and on a roster of the period).
+    for student_id, sid in session.execute(students_where([*judge.eligible(), on_roster], scope)):
+        figures[int(sid)].eligible += 1
+        named["eligible"].append((int(sid), int(student_id)))
+
+    # Reachable: may still be admitted by the end of the period, before leaving school.
+    reachable = students_where(judge.reachable(period.end), scope).add_columns(
+        p.date_of_birth, p.birth_year
+    )
+    found = session.execute(reachable).all()
+    classes = current_classes(session, [int(row[0]) for row in found], now, rules)
+    for student_id, sid, born, birth_year in found:
+        start, _, grade = classes.get(int(student_id), (None, None, None))
+        if judge.old_enough_before_leaving(born, birth_year, grade12_year(start, grade)):
+            figures[int(sid)].reachable += 1
+            named["reachable"].append((int(sid), int(student_id)))
+
+    # Attended the awareness class in the period, and of them admitted by now.
+    attended = effective_steps(("lop-boi-duong",), since=period.start, until=period.end)
+    admitted_now = effective_steps(ADMITTED_BY, until=now)
+    for student_id, sid, admitted in session.execute(
+        scoped(
+            select(st.id, st.school_id, st.person_id.in_(admitted_now)).where(
+                st.person_id.in_(attended)
+            )
+        )
+    ):
+        f = figures[int(sid)]
+        f.class_actual += 1
+        f.attended += 1
+        f.attended_admitted += 1 if admitted else 0
+        named["class_actual"].append((int(sid), int(student_id)))
+
+    # Admitted (decided) in the period, and who they are.
+    decided = effective_steps((ADMITTED,), since=period.start, until=period.end)
+    for student_id, sid, gender, ethnicity, religion in session.execute(
+        scoped(
+            select(st.id, st.school_id, p.gender, p.ethnicity, p.religion)
+            .join(person_t, p.id == st.person_id)
+            .where(st.person_id.in_(decided))
+        )
+    ):
+        f = figures[int(sid)]
+        f.admitted_actual += 1
+        f.admitted_women += gender == "Nữ"
+        f.admitted_ethnic_minority += bool(ethnicity) and fold(ethnicity) != "kinh"
+        f.admitted_religious += fold(religion or "") not in NO_RELIGION
+        named["admitted_actual"].append((int(sid), int(student_id)))
+
+    names = _names(session, named, now, rules) if with_names else {}
+    return {
+        sid: (figures[sid], names.get(sid, {key: [] for key in FIGURE_NAMES})) for sid in school_ids
+    }
+
+
+def _names(
+    session: Session, named: dict[str, list[tuple[int, int]]], now: date, rules: Rules
+) -> dict[int, dict[str, list[NamedStudent]]]:
+    """The students counted in each figure of each school, listed the usual way."""
+    wanted = {student_id for pairs in named.values() for _, student_id in pairs}
+    infos = find_students(session, as_of=now, rules=rules, student_ids=wanted)
+    position = {info.student_id: i for i, info in enumerate(infos)}
+    by_id = {info.student_id: info for info in infos}
+    out: dict[int, dict[str, list[NamedStudent]]] = {}
+    for figure, pairs in named.items():
+        for sid, student_id in sorted(pairs, key=lambda pair: position[pair[1]]):
+            info = by_id[student_id]
+            lists = out.setdefault(sid, {key: [] for key in FIGURE_NAMES})
+            lists[figure].append(
                 NamedStudent(info.code, info.full_name, info.school, info.class_name)
             )
-
-    for dossier in dossiers:
-        entries = dossier.entries
-        decision = [e.on_date for e in entries if e.step == ADMITTED]
-        attended = [e.on_date for e in entries if e.step == "lop-boi-duong"]
-        in_period = [d for d in attended if period.start <= d <= period.end]
-        admitted_in_period = [d for d in decision if period.start <= d <= period.end]
-        admitted_by_now = any(e.step in ADMITTED_BY and e.on_date <= now for e in entries)
-        out = any(e.step in OUT_OF_QUESTION and e.on_date <= now for e in entries)
-        stopped = any(e.step in STOPPED and e.on_date <= now for e in entries)
-        result = evaluate(dossier.facts, now, rules)
-        if dossier.info.student_id in on_roster:
-            figures.students += 1
-            if result.criteria["youth_union"].ok is True:
-                figures.youth_union_members += 1
-            if result.eligible and not out:
-                figures.eligible += 1
-                named(dossier, "eligible")
-        if in_period:
-            figures.class_actual += 1
-            figures.attended += 1
-            named(dossier, "class_actual")
-            if admitted_by_now:
-                figures.attended_admitted += 1
-        if admitted_in_period:
-            figures.admitted_actual += 1
-            named(dossier, "admitted_actual")
-            info = dossier.info
-            if info.gender == "Nữ":
-                figures.admitted_women += 1
-            if info.ethnicity and fold(info.ethnicity) != "kinh":
-                figures.admitted_ethnic_minority += 1
-            if fold(info.religion or "") not in NO_RELIGION:
-                figures.admitted_religious += 1
-        if is_candidate(entries) and not admitted_by_now and not stopped:
-            c = result.criteria
-            first = result.first_age_eligible_date
-            leaves = result.leaves_school_on
-            if (
-                c["academic"].ok is True
-                and c["conduct"].ok is True
-                and c["youth_union"].ok is True
-                and first is not None
-                and first <= period.end
-                and (leaves is None or first <= leaves)
-            ):
-                figures.reachable += 1
-                named(dossier, "reachable")
-    return figures, names
+    return out
 
 
-def _students_on_rosters(
-    session: Session, school_id: int, period: Period, rules: Rules
-) -> set[int]:
-    """Students on the school's rosters of the school years that overlap the period."""
-    years = [
+def _roster_years(period: Period, rules: Rules) -> list[int]:
+    """The school years (first calendar years) that overlap the period: their rosters count."""
+    return [
         y
         for y in range(period.start.year - 1, period.end.year + 1)
         if school_year_start(y, rules) <= period.end
         and school_year_start(y + 1, rules) > period.start
     ]
-    e, y, st = enrollment_t.c, year_t.c, student_t.c
-    return {
-        int(i)
-        for (i,) in session.execute(
-            select(st.id)
-            .join(enrollment_t, e.student_id == st.id)
-            .join(year_t, y.id == e.school_year_id)
-            .where(st.school_id == school_id, y.start_year.in_(years))
-        )
-    }
 
 
 TargetKey = tuple[str, int]  # ("unit" | "school", id)

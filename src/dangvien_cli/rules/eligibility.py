@@ -6,6 +6,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final
 
 from dangvien_cli.rules.settings import Rules, rank_of
@@ -129,11 +130,17 @@ class Eligibility:
 # --------------------------------------------------------------------------- date helpers
 
 
+# The date helpers are pure and see the same few hundred dates over and over when a province's
+# students are judged: each keeps its answers (lru_cache).
+
+
+@lru_cache(maxsize=8192)
 def format_date(d: date) -> str:
     """dd/mm/yyyy."""
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
+@lru_cache(maxsize=8192)
 def add_months(d: date, n: int) -> date:
     """``d`` moved by ``n`` months; a day the target month lacks becomes its last day
     (31/08 + 6 → 28/02 or 29/02; 29/02/2024 + 12 → 28/02/2025)."""
@@ -180,6 +187,7 @@ def age_eligible_from(
     return None, None
 
 
+@lru_cache(maxsize=1024)
 def result_counts_from(school_year: int, term: str, rules: Rules) -> date:
     """The first day a term's result counts: hk1 from ``hk1_known_from``, hk2 and cả năm from the
     day after ``school_year_last_day``, both in the school year's second calendar year (2024 =
@@ -206,6 +214,7 @@ def leave_date(grade12_school_year: int, rules: Rules) -> date:
     return date(grade12_school_year + 1, month, day)
 
 
+@lru_cache(maxsize=64)
 def required_criteria(rules: Rules) -> tuple[str, ...]:
     """The criteria that decide eligibility under ``rules``, in the order of :data:`CRITERIA`."""
     optional = {
@@ -218,6 +227,8 @@ def required_criteria(rules: Rules) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- criteria
+
+_rank_of = lru_cache(maxsize=64)(rank_of)
 
 
 def _age(facts: StudentFacts, as_of: date, rules: Rules) -> tuple[Criterion, date | None]:
@@ -296,7 +307,7 @@ def _grade(
     if rank is None:
         return Criterion(None, f"Kết quả {_term_name(latest)} không ghi {value_word}.")
     shown = f"{label or _RANK_WORDS[kind].get(rank, str(rank))} ({_term_name(latest)})"
-    needed = rank_of(minimum)
+    needed = _rank_of(minimum)
     if rank >= needed:
         return Criterion(True, f"{shown}.")
     need_word = _RANK_WORDS[kind][needed]

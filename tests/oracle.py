@@ -1,0 +1,124 @@
+"""The rules judged one student at a time, in Python: the yardstick the SQL is compared with.
+
+`school_figures` is the report's per-school computation as it was before the report became
+grouped SQL (reports/figures.py): every student of the school gathered and judged by
+rules.eligibility.evaluate. `eligible_ids` is the same for `eligible`: everyone in question
+judged, the eligible kept. Slow on purpose: plain loops that read like the rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dangvien_cli.admission import OUT_OF_QUESTION, check_eligibility
+from dangvien_cli.config import current_rules
+from dangvien_cli.facts import Dossier, find_students, gather
+from dangvien_cli.models import enrollment_t, student_t, year_t
+from dangvien_cli.organisation import school_year_start
+from dangvien_cli.pipeline import is_candidate
+from dangvien_cli.reports.figures import FIGURE_NAMES, NO_RELIGION
+from dangvien_cli.reports.model import Figures, NamedStudent, Period
+from dangvien_cli.rules.eligibility import evaluate
+from dangvien_cli.rules.settings import Rules
+from dangvien_cli.text import fold
+
+ADMITTED = "quyet-dinh-ket-nap"
+ADMITTED_BY = (ADMITTED, "le-ket-nap", "chinh-thuc")
+STOPPED = ("dung", "chuyen-di")
+
+
+def eligible_ids(session: Session, as_of: date) -> list[int]:
+    """Every student in question judged in Python; the ids of the eligible, listing order."""
+    _, rows = check_eligibility(session, as_of=as_of)
+    return [r.info.student_id for r in rows if r.result.eligible]
+
+
+def school_figures(
+    session: Session, school_id: int, period: Period, now: date, with_names: bool = True
+) -> tuple[Figures, dict[str, list[NamedStudent]]]:
+    rules = current_rules(session)
+    on_roster = _students_on_rosters(session, school_id, period, rules)
+    everyone = find_students(session, as_of=now, rules=rules, school_ids={school_id})
+    dossiers = gather(session, everyone)
+    figures = Figures()
+    names: dict[str, list[NamedStudent]] = {key: [] for key in FIGURE_NAMES}
+
+    def named(dossier: Dossier, figure: str) -> None:
+        if with_names:
+            info = dossier.info
+            names[figure].append(
+                NamedStudent(info.code, info.full_name, info.school, info.class_name)
+            )
+
+    for dossier in dossiers:
+        entries = dossier.entries
+        decision = [e.on_date for e in entries if e.step == ADMITTED]
+        attended = [e.on_date for e in entries if e.step == "lop-boi-duong"]
+        in_period = [d for d in attended if period.start <= d <= period.end]
+        admitted_in_period = [d for d in decision if period.start <= d <= period.end]
+        admitted_by_now = any(e.step in ADMITTED_BY and e.on_date <= now for e in entries)
+        out = any(e.step in OUT_OF_QUESTION and e.on_date <= now for e in entries)
+        stopped = any(e.step in STOPPED and e.on_date <= now for e in entries)
+        result = evaluate(dossier.facts, now, rules)
+        if dossier.info.student_id in on_roster:
+            figures.students += 1
+            if result.criteria["youth_union"].ok is True:
+                figures.youth_union_members += 1
+            if result.eligible and not out:
+                figures.eligible += 1
+                named(dossier, "eligible")
+        if in_period:
+            figures.class_actual += 1
+            figures.attended += 1
+            named(dossier, "class_actual")
+            if admitted_by_now:
+                figures.attended_admitted += 1
+        if admitted_in_period:
+            figures.admitted_actual += 1
+            named(dossier, "admitted_actual")
+            info = dossier.info
+            if info.gender == "Nữ":
+                figures.admitted_women += 1
+            if info.ethnicity and fold(info.ethnicity) != "kinh":
+                figures.admitted_ethnic_minority += 1
+            if fold(info.religion or "") not in NO_RELIGION:
+                figures.admitted_religious += 1
+        if is_candidate(entries) and not admitted_by_now and not stopped:
+            c = result.criteria
+            first = result.first_age_eligible_date
+            leaves = result.leaves_school_on
+            if (
+                c["academic"].ok is True
+                and c["conduct"].ok is True
+                and c["youth_union"].ok is True
+                and first is not None
+                and first <= period.end
+                and (leaves is None or first <= leaves)
+            ):
+                figures.reachable += 1
+                named(dossier, "reachable")
+    return figures, names
+
+
+def _students_on_rosters(
+    session: Session, school_id: int, period: Period, rules: Rules
+) -> set[int]:
+    years = [
+        y
+        for y in range(period.start.year - 1, period.end.year + 1)
+        if school_year_start(y, rules) <= period.end
+        and school_year_start(y + 1, rules) > period.start
+    ]
+    e, y, st = enrollment_t.c, year_t.c, student_t.c
+    return {
+        int(i)
+        for (i,) in session.execute(
+            select(st.id)
+            .join(enrollment_t, e.student_id == st.id)
+            .join(year_t, y.id == e.school_year_id)
+            .where(st.school_id == school_id, y.start_year.in_(years))
+        )
+    }
