@@ -18,7 +18,7 @@ import pytest
 
 import dangvien_cli.importing as importing
 from builders import Kid, plain_roster
-from dangvien_cli.importing import store
+from dangvien_cli.importing import rows, store
 from dbcheck import query, snapshot
 
 D = dt.date
@@ -164,3 +164,23 @@ def test_a_large_first_import_leaves_every_index_as_the_schema_has_it(
     codeless = plain_roster(tmp_path / "khong-ma.xlsx", nameless).path
     assert imported(run, codeless)["totals"]["created"] == 0
     assert query(run_db(tmp_path), "SELECT count(*) FROM student") == [(23,)]
+
+
+def test_rows_read_by_other_parsing_code_are_compared_value_by_value(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored digest says "this very row wrote the student, read by this very code": after an
+    update of dangvien (here: another parser version) the rows are compared value by value once,
+    found unchanged, and their digests rewritten."""
+    roster = plain_roster(tmp_path / "hk1.xlsx", kids(5)).path
+    imported(run, roster)
+    sql = "SELECT student_code, roster_hash FROM student ORDER BY id"
+    before = query(run_db(tmp_path), sql)
+    monkeypatch.setattr(rows, "_VERSION", ["a later version"])
+    unchanged = {"created": 0, "updated": 0, "unchanged": 5, "rejected": 0}
+    assert imported(run, roster)["totals"] == unchanged
+    after = query(run_db(tmp_path), sql)
+    assert [code for code, _ in after] == [code for code, _ in before]
+    assert all(old != new for (_, old), (_, new) in zip(before, after, strict=True))
+    assert imported(run, roster)["totals"] == unchanged
+    assert query(run_db(tmp_path), sql) == after

@@ -375,24 +375,61 @@ def _import_table(
     progress: Progress,
 ) -> int | None:
     """Check and write the rows of one roster table, a chunk at a time; returns its school's
-    id, or None when no row was written."""
+    id, or None when no row was written.
+
+    A row is first compared with what the database says last wrote its student (the digest
+    of its cells, TableParser.digest): the same row again is unchanged without being parsed.
+    The other rows are parsed, and written."""
     from dangvien_cli.importing.store import ensure_school_year
 
     table = plan.table
     parser = plan.parser
     target: tuple[int, int] | None = None  # (school id, school year id), once a row needs it
     present = {c.field for c in table.columns if c.field}
-    classes: set[str] = set()
+    columns = ",".join(sorted(present))
+
+    def where(ids: tuple[int, int]) -> str:  # what a digest is made for, with the row's cells
+        return f"{ids[0]}|{ids[1]}|{plan.roster_term}|{columns}"
+
+    classes: set[str | None] = set()
     done_to = table.first_row  # the progress bar's position, in the sheet's rows
     rows: Iterator[tuple[int, list[object]]] = parser.data_rows()
     writer.begin_table(rows=table.end_row - table.first_row)
+    # Digests are compared only when the school and the year were there before.
+    known = None if writer.fresh else _known_target(session, plan, options)
+    start = None if known is None else parser.digest_start(where(known))
     while chunk := list(islice(rows, CHUNK_ROWS)):
+        digests: list[str] = []
+        codes: list[str | None] = []
+        last: dict[str, str] = {}
+        if known is not None and start is not None:
+            digests = [parser.digest(row, start) for _, row in chunk]
+            codes = [parser.quick_code(row) for _, row in chunk]
+            last = writer.last_digests(sorted({c for c in codes if c}))
         records: list[RosterRecord] = []
+        record_digests: list[str] = []
         in_chunk: dict[str, RosterRecord] = {}  # code → first record, for this chunk
         # The chunk's rejections in row order; a _Duplicate until it is decided.
         rejected: list[RowError | _Duplicate] = []
-        for r, row in chunk:
+        for i, (r, row) in enumerate(chunk):
             plan.report.rows += 1
+            code = codes[i] if last else None
+            if code is not None and last.get(code) == digests[i]:
+                # The row that last wrote this student, again: unchanged (once per file).
+                if len(row) < parser.width:
+                    row = [*row, *([""] * (parser.width - len(row)))]
+                first = seen.first(code)
+                if first is None:
+                    seen.add(code, number, r, parser.same_key(row))
+                    plan.report.counts.unchanged += 1
+                    classes.add(parser.class_of(row))
+                elif first[0] == number and first[2] == parser.same_key(row) & seen._MASK:
+                    plan.report.counts.unchanged += 1
+                else:
+                    parsed = parser.parse(r, row)
+                    assert not isinstance(parsed, list), "an unchanged row parses"
+                    rejected.append(_Duplicate(parsed, first[0], first[1]))
+                continue
             parsed = parser.parse(r, row)
             if isinstance(parsed, list):
                 rejected.append(merge_row_errors(parsed))
@@ -403,43 +440,23 @@ def _import_table(
                 if first is None:
                     seen.add(code, number, r, parser.same_key(parsed.cells))
                     in_chunk[code] = parsed
-                    records.append(parsed)
-                    continue
-                earlier = in_chunk.get(code)
-                if earlier is None:
-                    if (
-                        first[0] == number
-                        and first[2] == parser.same_key(parsed.cells) & seen._MASK
-                    ):
-                        plan.report.counts.unchanged += 1  # the same cells: the same student
-                    else:
-                        rejected.append(_Duplicate(parsed, first[0], first[1]))
-                elif _same_student(earlier, parsed):
-                    plan.report.counts.unchanged += 1
                 else:
-                    rejected.append(_duplicate_error(plan, parsed, earlier, seen, first))
-                continue
+                    earlier = in_chunk.get(code)
+                    if earlier is None:
+                        key = parser.same_key(parsed.cells) & seen._MASK
+                        if first[0] == number and first[2] == key:
+                            plan.report.counts.unchanged += 1  # the same cells: the same student
+                        else:
+                            rejected.append(_Duplicate(parsed, first[0], first[1]))
+                    elif _same_student(earlier, parsed):
+                        plan.report.counts.unchanged += 1
+                    else:
+                        rejected.append(_duplicate_error(plan, parsed, earlier, seen, first))
+                    continue
             records.append(parsed)
-        # Decide the duplicates of earlier chunks, reading their first rows in sheet order.
-        pending = sorted(
-            (d for d in rejected if isinstance(d, _Duplicate)),
-            key=lambda d: (d.first_table, d.first_row),
-        )
-        decided: dict[int, RowError | None] = {}
-        for dup in pending:
-            first_rec = seen.record(dup.first_table, dup.first_row)
-            if _same_student(first_rec, dup.record):
-                plan.report.counts.unchanged += 1
-                decided[id(dup)] = None
-            else:
-                decided[id(dup)] = _duplicate_error(
-                    plan, dup.record, first_rec, seen, (dup.first_table, dup.first_row, 0)
-                )
-        for item in rejected:
-            error = decided[id(item)] if isinstance(item, _Duplicate) else item
-            if error is not None:
-                report.errors.append(error)
-                plan.report.rejected += 1
+            if digests:
+                record_digests.append(digests[i])
+        _decide_duplicates(plan, seen, rejected, report)
         progress.advance(chunk[-1][0] + 1 - done_to)
         done_to = chunk[-1][0] + 1
         if not records:
@@ -450,8 +467,14 @@ def _import_table(
                 report.schools_created.append(school_name)
             plan.report.school = school_name
             target = (school_id, ensure_school_year(session, plan.school_year))
+        if not digests or target != known:  # made now, for the rows to write
+            if start is None or target != known:
+                start = parser.digest_start(where(target))
+                known = None  # the next chunks are not compared: nothing was stored before
+            record_digests = [parser.digest(rec.cells, start) for rec in records]
         counts = writer.write(
             records,
+            record_digests,
             school_id=target[0],
             year_id=target[1],
             present=present,
@@ -459,14 +482,70 @@ def _import_table(
             roster_term=plan.roster_term,
         )
         plan.report.counts.add(counts)
-        classes.update(str(r.values["class_name"]) for r in records if r.values.get("class_name"))
+        classes.update(r.values.get("class_name") for r in records)  # type: ignore[misc]
     writer.end_table()
     progress.advance(table.end_row - done_to)
     if writer.moved:
         report.notes.append(_moved_note(session, writer.moved, plan.report.school or ""))
         writer.moved = []
-    plan.report.classes = sorted(classes)
+    plan.report.classes = sorted(str(c) for c in classes if c)
     return None if target is None else target[0]
+
+
+def _known_target(
+    session: Session, plan: _Planned, options: ImportOptions
+) -> tuple[int, int] | None:
+    """The school and school year a table goes to, if both are in the database already
+    (nothing is created here, and a school name that matches several is left for later)."""
+    from sqlalchemy import select
+
+    from dangvien_cli.importing.store import find_school
+    from dangvien_cli.models import year_t
+
+    school: int | None = None
+    if options.school is not None and plan.school == options.school:
+        from dangvien_cli.schools import school_for_import
+
+        try:
+            found = school_for_import(session, plan.school)
+        except UsageError:
+            return None
+        school = found.id if found is not None else None
+    if school is None:
+        named = find_school(session, plan.school)
+        school = named[0] if named is not None else None
+    year = session.execute(
+        select(year_t.c.id).where(year_t.c.start_year == plan.school_year)
+    ).scalar_one_or_none()
+    if school is None or year is None:
+        return None
+    return int(school), int(year)
+
+
+def _decide_duplicates(
+    plan: _Planned, seen: _SeenCodes, rejected: list[RowError | _Duplicate], report: FileReport
+) -> None:
+    """Decide the chunk's repeated codes whose first row is not at hand, reading those first
+    rows again in sheet order; then record the chunk's rejections in row order."""
+    pending = sorted(
+        (d for d in rejected if isinstance(d, _Duplicate)),
+        key=lambda d: (d.first_table, d.first_row),
+    )
+    decided: dict[int, RowError | None] = {}
+    for dup in pending:
+        first_rec = seen.record(dup.first_table, dup.first_row)
+        if _same_student(first_rec, dup.record):
+            plan.report.counts.unchanged += 1
+            decided[id(dup)] = None
+        else:
+            decided[id(dup)] = _duplicate_error(
+                plan, dup.record, first_rec, seen, (dup.first_table, dup.first_row, 0)
+            )
+    for item in rejected:
+        error = decided[id(item)] if isinstance(item, _Duplicate) else item
+        if error is not None:
+            report.errors.append(error)
+            plan.report.rejected += 1
 
 
 def _duplicate_error(

@@ -24,17 +24,17 @@ class SheetRows(Sequence[list[object]]):
     """The rows of one sheet, index 0 being the sheet's first row, each as long as the widest.
 
     calamine keeps the whole sheet in its own compact form; the rows become Python lists only
-    when asked for, a block at a time. The blocks of the first KEPT rows stay (a sheet of up to
-    that many rows is turned into lists once, however often it is read); further on only the
-    last few blocks used are kept, so a 1,000,000-row sheet is never held twice (as calamine's
-    cells and as Python lists): reading it from start to end, as finding the tables and then
-    checking the rows do, costs one pass of `iter_rows()` each. Going back to a block no longer
-    kept starts again from the top.
+    when asked for, a block at a time. A sheet of up to KEPT rows keeps its blocks (it is
+    turned into lists once, however often it is read). A longer one keeps only its first block
+    and the last few used, so a 1,000,000-row sheet is never held twice (as calamine's cells
+    and as Python lists): reading it from start to end, as finding the tables and then checking
+    the rows do, costs one pass of `iter_rows()` each. Going back to a block no longer kept
+    starts again from the top.
     """
 
     BLOCK = 4096  # rows per block
-    KEPT = 32 * BLOCK  # rows whose blocks are never let go (about 50-100 MB of lists)
-    RECENT = 4  # blocks kept beyond those
+    KEPT = 32 * BLOCK  # a sheet up to this long keeps all its rows (about 50-100 MB of lists)
+    RECENT = 4  # blocks kept besides the first, in a longer sheet
 
     def __init__(self, sheet: Any) -> None:
         self._sheet = sheet
@@ -101,7 +101,7 @@ class SheetRows(Sequence[list[object]]):
             rows = [[*self._pad, *row] for row in rows]
         if self._transform is not None:
             rows = [self._transform(row) for row in rows]
-        pinned = self.KEPT // self.BLOCK
+        pinned = 1 + (self._len - 1) // self.BLOCK if self._len <= self.KEPT else 1
         if b >= pinned and sum(1 for k in self._blocks if k >= pinned) >= self.RECENT:
             del self._blocks[next(k for k in self._blocks if k >= pinned)]
         self._blocks[b] = rows

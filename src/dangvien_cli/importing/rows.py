@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from operator import itemgetter
+from pathlib import Path
+from typing import Any
 
 from dangvien_cli.importing.layout import GRADED_FIELDS, Column, Table
 from dangvien_cli.importing.plausible import name_problem, parse_birth
@@ -259,6 +263,31 @@ def _name_key(full_name: str) -> str:
     return " ".join(" ".join(folded).split())
 
 
+_VERSION: list[str] = []
+
+
+def parser_version() -> str:
+    """A hash of the code that turns cells into records: a stored digest made by other
+    parsing code does not count as unchanged (that code may have read the cells otherwise)."""
+    if not _VERSION:
+        h = hashlib.blake2b(digest_size=8)
+        for name in (
+            "dangvien_cli.importing.rows",
+            "dangvien_cli.importing.values",
+            "dangvien_cli.importing.plausible",
+            "dangvien_cli.importing.layout",
+            "dangvien_cli.text",
+        ):
+            module = sys.modules.get(name)
+            file = getattr(module, "__file__", None)
+            try:
+                h.update(Path(file).read_bytes() if file else name.encode())
+            except OSError:
+                h.update(name.encode())
+        _VERSION.append(h.hexdigest())
+    return _VERSION[0]
+
+
 def _female(raw: object) -> str:
     return "Nữ" if parse_yes_no(raw) else "Nam"
 
@@ -378,10 +407,64 @@ class TableParser:
             | {c.index for c, _, _ in self._grades}
         )
         self._same_cells = itemgetter(*same) if same else None
+        # What the re-import digest covers: every column but the ordinal, and everything
+        # decided for the table, with the parsing code itself (parser_version).
+        self._digest_cells = itemgetter(*(c.index for c in table.columns if c.field != "stt"))
+        self._plan_key = repr(
+            (
+                parser_version(),
+                [(c.index, c.field, c.term, c.header) for c in table.columns],
+                sorted(self.scales.items()),
+                [(col.index, kind, term) for col, kind, term, _ in self.grade_plan],
+                self.class_name,
+                table.context.class_name,
+                school_year,
+                term,
+            )
+        )
 
     def same_key(self, cells: list[object]) -> int:
         """A hash of the cells a row's student comes from, for finding a row repeated."""
         return hash(self._same_cells(cells)) if self._same_cells is not None else 0
+
+    def digest_start(self, where: str) -> Any:
+        """The digest of rows written to `where` (school, year, term, columns), before a row."""
+        return hashlib.blake2b(f"{where}\x1f{self._plan_key}\x1f".encode(), digest_size=12)
+
+    def digest(self, cells: list[object], start: Any) -> str:
+        """The digest of what a row says, stored with the student it writes: the same row
+        again (same cells, same table, same parsing code) is unchanged without being parsed.
+        Cells are compared as the reader gives them (repr keeps 1, 1.0 and True apart)."""
+        if len(cells) < self.width:
+            cells = [*cells, *([""] * (self.width - len(cells)))]
+        h = start.copy()
+        h.update(repr(self._digest_cells(cells)).encode())
+        return str(h.hexdigest())
+
+    def quick_code(self, cells: list[object]) -> str | None:
+        """The row's student code when it parses (None when absent or not valid)."""
+        col = self._code
+        if col is None:
+            return None
+        raw = cells[col.index] if col.index < len(cells) else ""
+        if raw.__class__ is str and raw.isdigit() and raw.isascii() and len(raw) <= 30:
+            return raw
+        try:
+            return parse_code(raw)
+        except ValueProblem:
+            return None
+
+    def class_of(self, cells: list[object]) -> str | None:
+        """The class a row (already known to parse) puts its student in."""
+        klass: object = self.class_name
+        cell = self._class
+        if cell is not None:
+            raw = cells[cell.index]
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in _CACHED_TYPES else _MISSING
+            klass = cell(raw) if got is _MISSING else got
+        if klass is None or klass.__class__ is _Bad:
+            klass = self.table.context.class_name
+        return klass  # type: ignore[return-value]
 
     def _fail(
         self,

@@ -13,7 +13,6 @@ interrupted import leaves them as they were.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -47,7 +46,6 @@ __all__ = [
     "ensure_school",
     "ensure_school_year",
     "find_school",
-    "fingerprint",
     "grades_for_log",
     "result_values",
     "stored_birth_key",
@@ -167,35 +165,6 @@ def stored_birth_key(person: dict[str, Any]) -> str:
     return "" if year is None else str(year)
 
 
-def fingerprint(rec: RosterRecord, context: str) -> str:
-    """A digest of everything a roster row would write for a student, with where it goes
-    (`context`: school, school year, the table's columns). The parser fills its dicts in a
-    fixed order for a given table, so their repr is stable."""
-    birth = rec.birth
-    grades = []
-    for term, by_kind in rec.results.items():
-        for kind, g in by_kind.items():
-            grades.append(f"{term}:{kind}:{g.code}:{g.scale}" if g else f"{term}:{kind}:")
-    joined = rec.youth_union_joined
-    payload = "\x1f".join(
-        (
-            context,
-            rec.code or "",
-            rec.full_name,
-            "" if birth is None else birth.iso,
-            repr(rec.values),
-            ";".join(grades),
-            _REPR[rec.youth_union],
-            "None" if joined is None else repr(joined),
-            repr(rec.extra) if rec.extra else "{}",
-        )
-    )
-    return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
-
-
-_REPR = {None: "None", True: "True", False: "False"}
-
-
 def _json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -225,7 +194,7 @@ class RosterWriter:
         self._member = binder(dialect, youth_t.c.is_member)
         self._joined = binder(dialect, youth_t.c.joined_on)
         # The table being written.
-        self._fresh = False  # the database had no students when it started
+        self.fresh = False  # the database had no students when it started
         self._first_new: int | None = None  # the first student id it created
         self._created = 0
         self._built_after: list[str] = []  # CREATE INDEX statements to run at its end
@@ -236,8 +205,8 @@ class RosterWriter:
         """Before the first chunk of a table of about `rows` rows."""
         self._created = 0
         self._first_new = None
-        self._fresh = self.session.execute(select(student_t.c.id).limit(1)).first() is None
-        if self._fresh and self.dialect == "sqlite" and rows >= BULK_ROWS:
+        self.fresh = self.session.execute(select(student_t.c.id).limit(1)).first() is None
+        if self.fresh and self.dialect == "sqlite" and rows >= BULK_ROWS:
             conn = self.session.connection()
             self._cache_size = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
             conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
@@ -272,14 +241,27 @@ class RosterWriter:
             return []
         return [student_t.c.id < self._first_new]
 
-    def _last_digests(self, codes: list[str]) -> dict[str, str]:
-        """Student code → digest of the roster row that last wrote it."""
-        st = student_t.c
+    def last_digests(self, codes: Sequence[str]) -> dict[str, str]:
+        """Student code → digest of the roster row that last wrote it (TableParser.digest).
+
+        Asked for every row of a re-imported file, so the query goes to the driver as it is."""
+        conn = self.session.connection()
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
         out: dict[str, str] = {}
-        query = select(st.student_code, st.roster_hash).where(st.roster_hash.is_not(None))
         for part in chunks(codes):
-            for code, digest in self.session.execute(query.where(st.student_code.in_(part))):
-                out[str(code)] = str(digest)
+            if mark is None:  # pragma: no cover - SQLite and PostgreSQL have one above
+                st = student_t.c
+                query = select(st.student_code, st.roster_hash).where(
+                    st.roster_hash.is_not(None), st.student_code.in_(part)
+                )
+                rows: Any = self.session.execute(query)
+            else:
+                rows = conn.exec_driver_sql(
+                    "SELECT student_code, roster_hash FROM student WHERE roster_hash IS NOT NULL "
+                    f"AND student_code IN ({', '.join([mark] * len(part))})",
+                    tuple(part),
+                )
+            out.update((str(code), str(digest)) for code, digest in rows)
         return out
 
     def _load(self, school_id: int, records: list[RosterRecord]) -> list[Stored]:
@@ -348,6 +330,7 @@ class RosterWriter:
     def write(
         self,
         records: list[RosterRecord],
+        digests: list[str],
         *,
         school_id: int,
         year_id: int,
@@ -355,14 +338,13 @@ class RosterWriter:
         roster_year: int,
         roster_term: str | None,
     ) -> Counts:
-        """Create, update or leave each record of one chunk; returns the counts."""
+        """Create, update or leave each record of one chunk (whose digests did not match what
+        is stored: see last_digests); returns the counts."""
         counts = Counts()
-        context = f"{school_id}|{year_id}|{roster_term}|{','.join(sorted(present))}"
-        digests = [fingerprint(rec, context) for rec in records]
         enrol_rows: list[tuple[Any, ...]] = []
         result_rows: list[tuple[Any, ...]] = []
         youth_rows: list[tuple[Any, ...]] = []
-        if self._fresh:  # nothing to match: every record is a new student
+        if self.fresh:  # nothing to match: every record is a new student
             self._create(
                 records,
                 digests,
@@ -376,18 +358,7 @@ class RosterWriter:
             counts.created = len(records)
             self._insert_rest(enrol_rows, result_rows, youth_rows, [])
             return counts
-        # The fast path: a student whose last roster row was this very row is unchanged.
-        last = self._last_digests([r.code for r in records if r.code])
-        rest: list[RosterRecord] = []
-        rest_digests: list[str] = []
-        for rec, digest in zip(records, digests, strict=True):
-            if rec.code and last.get(rec.code) == digest:
-                counts.unchanged += 1
-            else:
-                rest.append(rec)
-                rest_digests.append(digest)
-        if not rest:
-            return counts
+        rest, rest_digests = records, digests
         stored = self._load(school_id, rest)
         by_code = {s.code: s for s in stored if s.code}
         by_name: dict[tuple[str, str], Stored] = {}
