@@ -135,7 +135,8 @@ def find_students(
         if (class_name is None or (i.class_name or "").upper() == class_name.upper())
         and (grade is None or i.grade == grade)
     ]
-    out.sort(key=lambda i: listing_order(i.school, i.class_name, i.full_name))
+    # Namesakes in one class keep one order whatever order the database returned them in.
+    out.sort(key=lambda i: (listing_order(i.school, i.class_name, i.full_name), i.student_id))
     return out
 
 
