@@ -71,6 +71,16 @@ def check_eligible(session: Session, label: str) -> int:
             day,
         )
         found += len(expected)
+    # A school, a grade and a class narrow both paths alike (the class is the one at the date).
+    narrowed = 0
+    for scope in ({"school_ids": {1}}, {"grade": 12}, {"school_ids": {2, 3}, "class_name": "12A1"}):
+        day = MEETINGS[3]
+        _, fast = check_eligibility(session, as_of=day, only_eligible=True, **scope)
+        _, every = check_eligibility(session, as_of=day, **scope)
+        eligible = [r.as_json() for r in every if r.result.eligible]
+        assert [r.as_json() for r in fast] == eligible, (label, scope)
+        narrowed += len(eligible)
+    assert narrowed or not found, label  # the narrowed lists are not all empty
     return found
 
 
