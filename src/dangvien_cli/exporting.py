@@ -30,21 +30,43 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def append_row(sheet: Any, values: Sequence[object]) -> None:
+def append_row(sheet: Any, values: Sequence[object]) -> int:
     """Append a row of data to an openpyxl sheet; text that looks like a formula stays text.
+    Returns the number of the row written (cheaper than `sheet.max_row`, which looks at every
+    cell of the sheet).
 
     openpyxl stores a string starting with "=" as a formula. A roster cell such as
     "=HYPERLINK(…)" must come back out exactly as the text it was, never as something Excel
     runs, so such cells get the string data type after openpyxl has guessed.
     """
-    plain = [_plain(v) for v in values]
-    sheet.append(plain)
-    row = sheet.max_row
-    for column, value in enumerate(plain, start=1):
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            cell = sheet.cell(row=row, column=column)
-            cell.value = value
+    from openpyxl.cell.cell import Cell
+
+    cells: list[object] = []
+    for value in values:
+        plain = _plain(value)
+        if isinstance(plain, str) and plain.startswith(_FORMULA_START):
+            cell = Cell(sheet, value=plain)
             cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(plain)
+    sheet.append(cells)
+    return int(sheet._current_row)
+
+
+def safe_cells(sheet: Any, values: Sequence[object]) -> list[Any]:
+    """The cells of one row for a write-only sheet (`Workbook(write_only=True)`, for large
+    exports), formula-safe as append_row's; style them, then `sheet.append(cells)`."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        plain = _plain(value)
+        cell = WriteOnlyCell(sheet, value=plain)
+        if isinstance(plain, str) and plain.startswith(_FORMULA_START):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
 
 
 def save_workbook(workbook: Any, path: Path) -> None:

@@ -391,47 +391,44 @@ def roster_rows(blocks: list[RosterBlock]) -> list[tuple[str, list[object]]]:
 
 def write_roster_xlsx(path: Path, blocks: list[RosterBlock]) -> None:
     """The export as .xlsx: text stays text (a name starting with "=" is not a formula), dates
-    are dates, codes are text cells; written whole or not at all."""
+    are dates, codes are text cells; written whole or not at all. Written row by row
+    (openpyxl's write-only mode): a province's students fit in little memory."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from dangvien_cli.exporting import append_row, save_workbook
+    from dangvien_cli.exporting import safe_cells, save_workbook
     from dangvien_cli.template import COLUMNS
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sách"
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    columns: list[str] = []
-    for kind, cells in roster_rows(blocks):
-        if kind == "blank":
-            ws.append([])
-            continue
-        append_row(ws, cells)
-        row = ws.max_row
-        if kind == "title":
-            ws.cell(row=row, column=1).font = bold
-        elif kind == "header":
-            columns = [str(c) for c in cells]
-            for cell in ws[row]:
-                cell.font = bold
-                cell.fill = fill
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        else:
-            for index, header in enumerate(columns, start=1):
-                cell = ws.cell(row=row, column=index)
-                if isinstance(cell.value, date):
-                    cell.number_format = "dd/mm/yyyy"
-                elif header == "Mã học sinh":
-                    cell.number_format = "@"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách")
     widths = {c.header: c.width for c in COLUMNS}
     widths.update({"Kết quả học tập": 11, "Kết quả rèn luyện": 11})
     for index, header in enumerate(ROSTER_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
-    if len(blocks) == 1:
-        ws.freeze_panes = ws.cell(row=len(block_titles(blocks[0])) + 3, column=1)
+    if len(blocks) == 1:  # the header row stays in view
+        ws.freeze_panes = f"A{len(block_titles(blocks[0])) + 3}"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    code_column = -1
+    for kind, values in roster_rows(blocks):
+        cells = safe_cells(ws, values)
+        if kind in ("title", "header"):
+            for cell in cells:
+                cell.font = bold
+        if kind == "header":
+            code_column = values.index("Mã học sinh")
+            for cell in cells:
+                cell.fill = fill
+                cell.alignment = centred
+        elif kind == "data":
+            for index, cell in enumerate(cells):
+                if isinstance(cell.value, date):
+                    cell.number_format = "dd/mm/yyyy"
+                elif index == code_column:
+                    cell.number_format = "@"
+        ws.append(cells)
     save_workbook(wb, path)
 
 
