@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dangvien_cli.config import current_rules
 from dangvien_cli.facts import current_classes, find_students, grade12_year
-from dangvien_cli.models import person_t, school_t, student_t, target_t, youth_t
+from dangvien_cli.models import enrollment_t, person_t, school_t, student_t, target_t, youth_t
 from dangvien_cli.organisation import school_year_start, unit_tree
 from dangvien_cli.reports.model import Figures, NamedStudent, Period, Report, ReportRow
 from dangvien_cli.rules.settings import Rules
@@ -175,17 +175,30 @@ def _all_figures(
         return stmt if scope is None else stmt.where(st.school_id.in_(sorted(scope)))
 
     judge = Judge.at(session, now, rules)
-    on_roster = on_rosters(judge.year_ids(_roster_years(period, rules)))
+    year_ids = judge.year_ids(_roster_years(period, rules))
+    on_roster = on_rosters(year_ids)
     figures = {sid: Figures() for sid in school_ids}
     named: dict[str, list[tuple[int, int]]] = {key: [] for key in FIGURE_NAMES}
 
-    # On the rosters of the period, and of them Youth Union members now.
+    # On the rosters of the period, and of them Youth Union members now: one pass over every
+    # student, the heaviest query of the report.
     members = func.sum(case((youth_union_ok(now), 1), else_=0))
+    students_with_youth = student_t.outerjoin(youth_t, yu.person_id == st.person_id)
+    roster_filter = [on_roster]
+    if len(year_ids) == 1:
+        # One school year: a join, which SQLite does in half the time of a correlated EXISTS;
+        # "+ 0" keeps it from starting at enrollment's school-year index (a slower plan).
+        e = enrollment_t.c
+        roster = and_(e.student_id == st.id, e.school_year_id + 0 == year_ids[0])
+        students_with_youth = student_t.join(enrollment_t, roster).outerjoin(
+            youth_t, yu.person_id == st.person_id
+        )
+        roster_filter = []
     for sid, students, youth in session.execute(
         scoped(
             select(st.school_id, func.count(), members)
-            .select_from(student_t.outerjoin(youth_t, yu.person_id == st.person_id))
-            .where(on_roster)
+            .select_from(students_with_youth)
+            .where(*roster_filter)
             .group_by(st.school_id)
         )
     ):
