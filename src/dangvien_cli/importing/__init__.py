@@ -9,6 +9,7 @@ used, and the file read, while the rest of the program is still starting.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -188,7 +189,42 @@ def import_file(
 ) -> FileReport:
     """Import one file inside the caller's transaction. Raises before writing on a bad file.
 
-    `sheets` is the file already read (read_workbook), when the caller read it ahead."""
+    `sheets` is the file already read (read_workbook), when the caller read it ahead.
+
+    Python's cycle collector is paused meanwhile: an import makes millions of short-lived
+    objects (rows, records) that reference counting frees, and each full collection would walk
+    every row and record alive (a quarter of the time of a 1,000,000-row import)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_file(
+            session,
+            path,
+            options,
+            now=now,
+            user=user,
+            command=command,
+            today=today,
+            progress=progress,
+            sheets=sheets,
+        )
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_file(
+    session: Session,
+    path: Path,
+    options: ImportOptions,
+    *,
+    now: datetime,
+    user: str | None,
+    command: str,
+    today: date,
+    progress: Progress | None,
+    sheets: list[Sheet] | None,
+) -> FileReport:
     from sqlalchemy import insert, update
 
     from dangvien_cli.importing.store import RosterWriter

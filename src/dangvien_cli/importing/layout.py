@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from dangvien_cli.importing.reader import Sheet
 from dangvien_cli.importing.values import parse_school_year, parse_term
@@ -115,6 +115,33 @@ for _alias, _name in sorted(_EXACT.items(), key=lambda item: -len(item[0])):
 # "HL", "HK" are too short to start any header ("HK I" is a term label over the grades), but
 # followed by a term they name a grade column: "HL cả năm", "HK HK1".
 _SHORT_GRADED = {a: n for a, n in _EXACT.items() if n in GRADED_FIELDS and len(a) < 3}
+# The first word (as match_header cuts it) of every header of a field: a cell whose first word
+# is none of its field's can name no such field (see _may_name).
+_FIRST_WORDS: dict[str, set[str]] = {}
+for _alias, _name in _EXACT.items():
+    _word = _alias.split(" ", 1)[0]
+    _FIRST_WORDS.setdefault(_name, set()).update((_word, _word.split("(", 1)[0]))
+
+
+@lru_cache(maxsize=4096)
+def _first_word(token: str) -> str | None:
+    """The first word match_header cuts from a cell that starts with `token` (its text up to
+    the first space), or None when the token alone does not tell (it folds to nothing)."""
+    key = fold(token).lstrip(" :.*")
+    if not key:
+        return None
+    return key.split(" ", 1)[0].split("(", 1)[0].rstrip(":.*")
+
+
+def _may_name(cell: str, field: str) -> bool:
+    """False when match_header(cell) cannot be `field`, told from the cell's first word only:
+    the cells under a name column ("Nguyễn Văn An") are dismissed without folding them whole.
+    fold() works a character at a time, so the first word of the folded cell is the first
+    word of its folded first token."""
+    if field in GRADED_FIELDS:
+        return True  # "HL cả năm": short forms are looked at whole
+    word = _first_word(cell.split(" ", 1)[0])
+    return word is None or word in _FIRST_WORDS.get(field, ())
 
 
 @dataclass(frozen=True)
@@ -260,6 +287,8 @@ def find_tables(sheet: Sheet) -> list[Table]:
         row = rows[r]
         cell = row[key_col] if key_col < len(row) else ""
         if not isinstance(cell, str) or not cell or len(cell) > 40:
+            continue
+        if not _may_name(cell, key_field):
             continue
         match = match_header(cell)
         if match is not None and match.field == key_field and _header_at(rows, r):

@@ -6,9 +6,9 @@ keys, ids), so a chunk costs the same at the start of a million-row file as at i
 
 A table written into a database that has no students yet (a first import) needs no look-up at
 all. On SQLite such a table, when large, is also written the way bulk loads are: a bigger page
-cache for the transaction, and the two indexes whose keys arrive in random order (names) built
-once at the end of the table instead of row by row — inside the same transaction, so an
-interrupted import leaves them as they were.
+cache for the transaction, and the indexes of the tables it fills (all but those of UNIQUE
+constraints, which SQLite cannot drop) built once at the end of the table instead of row by
+row — inside the same transaction, so an interrupted import leaves them as they were.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id")
 # database without students.
 BULK_ROWS = 2000
 BULK_CACHE_KIB = 64 * 1024
-BUILT_AFTER = ("ix_person_name_key", "ix_student_school_name")
+FILLED = ("person", "student", "enrollment", "term_result", "youth_union")
 
 # The columns each new row is written with, in order (importing writes tuples, not dicts).
 PERSON_COLUMNS = (
@@ -210,9 +210,10 @@ class RosterWriter:
             conn = self.session.connection()
             self._cache_size = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
             conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-            names = ", ".join(f"'{name}'" for name in BUILT_AFTER)
+            tables = ", ".join(f"'{name}'" for name in FILLED)
             found = conn.exec_driver_sql(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({tables}) ORDER BY name"
             ).all()
             for name, sql in found:
                 conn.exec_driver_sql(f'DROP INDEX "{name}"')
