@@ -138,27 +138,31 @@ def import_command(
         if n + 1 < len(files) and _small(files[n + 1]):
             ahead = _ReadAhead(files[n + 1])
         try:
-            sheets = current.sheets() if current is not None else None
-            with _progress(err, enabled=not as_json) as progress, db.session(write=True) as session:
-                report = import_file(
-                    session,
-                    path,
-                    options,
-                    now=datetime.now().astimezone(),
-                    user=user,
-                    command=app_state.command,
-                    today=today(),
-                    progress=progress,
-                    sheets=sheets,
-                )
-                if dry_run or (strict and report.rejected):
-                    report.written = False
-                    session.rollback()
-                    if strict and report.rejected:
-                        from dangvien_cli.importing.rows import Counts
+            with _progress(err, enabled=not as_json) as progress:
+                sheets = None
+                if current is not None:
+                    progress.reading(path.name)
+                    sheets = current.sheets()
+                with db.session(write=True) as session:
+                    report = import_file(
+                        session,
+                        path,
+                        options,
+                        now=datetime.now().astimezone(),
+                        user=user,
+                        command=app_state.command,
+                        today=today(),
+                        progress=progress,
+                        sheets=sheets,
+                    )
+                    if dry_run or (strict and report.rejected):
+                        report.written = False
+                        session.rollback()
+                        if strict and report.rejected:
+                            from dangvien_cli.importing.rows import Counts
 
-                        for sheet in report.sheets:
-                            sheet.counts = Counts()
+                            for sheet in report.sheets:
+                                sheet.counts = Counts()
         except DangvienError as exc:
             failures.append(
                 {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
@@ -262,8 +266,15 @@ class _RichProgress:
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
 
+    def reading(self, description: str) -> None:
+        """A bar that moves to and fro while the file is read (its length is not known yet)."""
+        self._task = self._progress.add_task(f"{description}: đang đọc", total=None)
+
     def start(self, description: str, total: int) -> None:
-        self._task = self._progress.add_task(description, total=total)
+        if self._task is None:
+            self._task = self._progress.add_task(description, total=total)
+        else:
+            self._progress.update(self._task, description=description, total=total, completed=0)
 
     def advance(self, amount: int) -> None:
         if self._task is not None:
@@ -280,6 +291,9 @@ class _Quiet:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+    def reading(self, description: str) -> None:
+        pass
 
     def start(self, description: str, total: int) -> None:
         pass
