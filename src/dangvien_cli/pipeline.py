@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from dangvien_cli.errors import UsageError
 from dangvien_cli.text import fold
 
@@ -261,6 +259,8 @@ def _year_calendar(year: int) -> tuple[frozenset[date], frozenset[date]]:
     The neighbouring years are loaded too: a swap decided for one year may move a working day
     into the year before it (2015's 2 January was worked on Saturday 27/12/2014).
     """
+    import holidays  # only where deadlines are counted: it costs start-up time (issue 5)
+
     years = range(max(year - 1, date.min.year), min(year + 1, date.max.year) + 1)
     vn = holidays.country_holidays("VN", years=years)
     days_off = frozenset(d for d in vn if d.year == year)
