@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 import sqlite3
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
+log = logging.getLogger(__name__)
 ENV_VAR = "DANGVIEN_DB"
 DEFAULT_FILE = "dangvien.db"
 # The newest migration. tests/test_db.py checks that it is Alembic's head, so that opening a
@@ -227,6 +229,7 @@ def upgrade(engine: Engine, location: Location, notify: Callable[[str], None]) -
         revision = _revision(conn)
         if revision == HEAD_REVISION:
             return
+        log.info("Tạo/nâng cấp lược đồ: %s → %s", revision or "(trống)", HEAD_REVISION)
         _migrate(engine, conn, revision, location, notify)
     if revision is not None:
         notify(f"Đã nâng cấp lược đồ cơ sở dữ liệu từ {revision} lên {HEAD_REVISION}.")
@@ -311,7 +314,9 @@ class Database:
         warning = permission_warning(location.path)
         if warning:
             self._notify(warning)
+        log.info("Cơ sở dữ liệu: %s", location.display)
         if location.path is not None and _sqlite_file_is_current(location.path):
+            log.debug("Lược đồ đã mới nhất (%s); chưa cần SQLAlchemy.", HEAD_REVISION)
             return
         self._make_engine(upgrade_schema=True)
 

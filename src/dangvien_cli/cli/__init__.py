@@ -35,6 +35,10 @@ class ErrorFunnel(TyperGroup):
 
     # typer.Context is what Typer passes; the base class names Click's own Context.
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        import logging
+        import time
+
+        started = time.perf_counter()
         try:
             return super().invoke(ctx)
         except DangvienError as exc:
@@ -45,6 +49,9 @@ class ErrorFunnel(TyperGroup):
         except KeyboardInterrupt:
             stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
             raise typer.Exit(130) from None
+        finally:
+            elapsed = time.perf_counter() - started
+            logging.getLogger("dangvien_cli").info("Lệnh chạy trong %.2f giây.", elapsed)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         # In the order a user meets them, not alphabetical.
@@ -119,9 +126,36 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help=(
+                "In ra stderr từng bước đang làm (-v) và chi tiết hơn (-vv): tệp, trang tính, "
+                "dòng tiêu đề, số dòng, thời gian. Không bao giờ in dữ liệu của học sinh."
+            ),
+        ),
+    ] = 0,
 ) -> None:
     """Theo dõi đoàn viên ưu tú trong học sinh THPT đến khi trở thành đảng viên."""
+    if verbose:
+        _start_logging(verbose)
     ctx.obj = AppState(db=db, command=" ".join(["dangvien", *sys.argv[1:]])[:500])
+
+
+def _start_logging(verbose: int) -> None:
+    """-v: what the command is doing, to stderr; -vv: more detail. The package logs only files,
+    sheets, positions, column names, counts and timings, never a cell of a student's row
+    (issue 6): a log pasted into a help request must not leak minors' data."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("dangvien_cli")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose == 1 else logging.DEBUG)
 
 
 def _register() -> None:
@@ -160,7 +194,7 @@ def _asked_command(argv: list[str]) -> str | None:
         arg = argv[i]
         if arg == "--db":
             i += 2
-        elif arg.startswith("--db="):
+        elif arg in ("-v", "-vv", "-vvv", "--verbose") or arg.startswith("--db="):
             i += 1
         elif arg.startswith("-"):  # --help, --version or a mistake: the whole app answers
             return None
