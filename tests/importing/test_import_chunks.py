@@ -81,6 +81,22 @@ def test_small_chunks_write_the_same_database_as_one_chunk(
     )
 
 
+def test_a_bulk_load_writes_the_same_database_as_row_by_row_inserts(
+    run: Any, tmp_path: Path, small_chunks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From BULK_ROWS rows a first import on SQLite copies each chunk from temporary tables on
+    a thread and builds the indexes at the end: the rows must come out the same."""
+    roster = plain_roster(tmp_path / "khoi12.xlsx", kids()).path
+    plain = imported(run, roster, db=tmp_path / "plain.db")
+    monkeypatch.setattr(store, "BULK_ROWS", 10)
+    bulk = imported(run, roster, db=tmp_path / "bulk.db")
+    assert plain["totals"] == bulk["totals"]
+    assert without_times(snapshot(tmp_path / "plain.db")) == without_times(
+        snapshot(tmp_path / "bulk.db")
+    )
+    assert index_sql(tmp_path / "plain.db") == index_sql(tmp_path / "bulk.db")
+
+
 def test_reimport_and_next_term_across_chunks(run: Any, tmp_path: Path, small_chunks: int) -> None:
     first = plain_roster(tmp_path / "hk1.xlsx", kids()).path
     assert imported(run, first)["totals"]["created"] == 23

@@ -376,9 +376,13 @@ class _SeenCodes:
         place = packed >> 64
         return place >> self._ROW_BITS, place & ((1 << self._ROW_BITS) - 1), packed & self._MASK
 
-    def add(self, code: str, table: int, row: int, cells_hash: int) -> None:
-        place = (table << self._ROW_BITS) | row
-        self._codes[code] = (place << 64) | (cells_hash & self._MASK)
+    def add(self, code: str, table: int, row: int, cells_hash: int) -> bool:
+        """Keep the first row with this code; False (and nothing kept) if there was one."""
+        codes = self._codes
+        if code in codes:
+            return False
+        codes[code] = (((table << self._ROW_BITS) | row) << 64) | (cells_hash & self._MASK)
+        return True
 
     def record(self, table: int, row: int) -> RosterRecord:
         """The first row with a code, checked again."""
@@ -431,95 +435,103 @@ def _import_table(
     done_to = table.first_row  # the progress bar's position, in the sheet's rows
     rows: Iterator[tuple[int, list[object]]] = parser.data_rows()
     writer.begin_table(rows=table.end_row - table.first_row)
-    # Digests are compared only when the school and the year were there before.
-    known = None if writer.fresh else _known_target(session, plan, options)
-    start = None if known is None else parser.digest_start(where(known))
-    while chunk := list(islice(rows, CHUNK_ROWS)):
-        digests: list[str] = []
-        codes: list[str | None] = []
-        last: dict[str, str] = {}
-        if known is not None and start is not None:
-            digests = [parser.digest(row, start) for _, row in chunk]
-            codes = [parser.quick_code(row) for _, row in chunk]
-            last = writer.last_digests(sorted({c for c in codes if c}))
-        records: list[RosterRecord] = []
-        record_digests: list[str] = []
-        in_chunk: dict[str, RosterRecord] = {}  # code → first record, for this chunk
-        # The chunk's rejections in row order; a _Duplicate until it is decided.
-        rejected: list[RowError | _Duplicate] = []
-        for i, (r, row) in enumerate(chunk):
-            plan.report.rows += 1
-            code = codes[i] if last else None
-            if code is not None and last.get(code) == digests[i]:
-                # The row that last wrote this student, again: unchanged (once per file).
-                if len(row) < parser.width:
-                    row = [*row, *([""] * (parser.width - len(row)))]
-                first = seen.first(code)
-                if first is None:
-                    seen.add(code, number, r, parser.same_key(row))
-                    plan.report.counts.unchanged += 1
-                    classes.add(parser.class_of(row))
-                elif first[0] == number and first[2] == parser.same_key(row) & seen._MASK:
-                    plan.report.counts.unchanged += 1
-                else:
-                    parsed = parser.parse(r, row)
-                    assert not isinstance(parsed, list), "an unchanged row parses"
-                    rejected.append(_Duplicate(parsed, first[0], first[1]))
-                continue
-            parsed = parser.parse(r, row)
-            if isinstance(parsed, list):
-                rejected.append(merge_row_errors(parsed))
-                continue
-            code = parsed.code
-            if code:
-                first = seen.first(code)
-                if first is None:
-                    seen.add(code, number, r, parser.same_key(parsed.cells))
-                    in_chunk[code] = parsed
-                else:
-                    earlier = in_chunk.get(code)
-                    if earlier is None:
-                        key = parser.same_key(parsed.cells) & seen._MASK
-                        if first[0] == number and first[2] == key:
-                            plan.report.counts.unchanged += 1  # the same cells: the same student
-                        else:
-                            rejected.append(_Duplicate(parsed, first[0], first[1]))
-                    elif _same_student(earlier, parsed):
-                        plan.report.counts.unchanged += 1
+    try:
+        # Digests are compared only when the school and the year were there before.
+        known = None if writer.fresh else _known_target(session, plan, options)
+        start = None if known is None else parser.digest_start(where(known))
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            digests: list[str] = []
+            codes: list[str | None] = []
+            last: dict[str, str] = {}
+            if known is not None and start is not None:
+                digests = [parser.digest(row, start) for _, row in chunk]
+                codes = [parser.quick_code(row) for _, row in chunk]
+                last = writer.last_digests(sorted({c for c in codes if c}))
+            records: list[RosterRecord] = []
+            record_digests: list[str] = []
+            in_chunk: dict[str, RosterRecord] = {}  # code → first record, for this chunk
+            # The chunk's rejections in row order; a _Duplicate until it is decided.
+            rejected: list[RowError | _Duplicate] = []
+            plan.report.rows += len(chunk)
+            unchanged = 0
+            parse, same_key, add = parser.parse, parser.same_key, seen.add
+            for i, (r, row) in enumerate(chunk):
+                code = codes[i] if last else None
+                if code is not None and last.get(code) == digests[i]:
+                    # The row that last wrote this student, again: unchanged (once per file).
+                    if len(row) < parser.width:
+                        row = [*row, *([""] * (parser.width - len(row)))]
+                    if add(code, number, r, same_key(row)):
+                        unchanged += 1
+                        classes.add(parser.class_of(row))
+                        continue
+                    first = seen.first(code)
+                    assert first is not None
+                    if first[0] == number and first[2] == same_key(row) & seen._MASK:
+                        unchanged += 1
                     else:
-                        rejected.append(_duplicate_error(plan, parsed, earlier, seen, first))
+                        parsed = parse(r, row)
+                        assert not isinstance(parsed, list), "an unchanged row parses"
+                        rejected.append(_Duplicate(parsed, first[0], first[1]))
                     continue
-            records.append(parsed)
-            if digests:
-                record_digests.append(digests[i])
-        _decide_duplicates(plan, seen, rejected, report)
-        progress.advance(chunk[-1][0] + 1 - done_to)
-        done_to = chunk[-1][0] + 1
-        if not records:
-            continue
-        if target is None:
-            school_id, school_name, created = _school(session, plan.school, options, now)
-            if created:
-                report.schools_created.append(school_name)
-            plan.report.school = school_name
-            target = (school_id, ensure_school_year(session, plan.school_year))
-        if not digests or target != known:  # made now, for the rows to write
-            if start is None or target != known:
-                start = parser.digest_start(where(target))
-                known = None  # the next chunks are not compared: nothing was stored before
-            record_digests = [parser.digest(rec.cells, start) for rec in records]
-        counts = writer.write(
-            records,
-            record_digests,
-            school_id=target[0],
-            year_id=target[1],
-            present=present,
-            roster_year=plan.school_year,
-            roster_term=plan.roster_term,
-        )
-        plan.report.counts.add(counts)
-        classes.update(r.values.get("class_name") for r in records)  # type: ignore[misc]
-    writer.end_table()
+                parsed = parse(r, row)
+                if isinstance(parsed, list):
+                    rejected.append(merge_row_errors(parsed))
+                    continue
+                code = parsed.code
+                if code:
+                    if add(code, number, r, same_key(parsed.cells)):
+                        in_chunk[code] = parsed
+                    else:
+                        first = seen.first(code)
+                        assert first is not None
+                        earlier = in_chunk.get(code)
+                        if earlier is None:
+                            key = same_key(parsed.cells) & seen._MASK
+                            if first[0] == number and first[2] == key:
+                                unchanged += 1  # the same cells: the same student
+                            else:
+                                rejected.append(_Duplicate(parsed, first[0], first[1]))
+                        elif _same_student(earlier, parsed):
+                            unchanged += 1
+                        else:
+                            rejected.append(_duplicate_error(plan, parsed, earlier, seen, first))
+                        continue
+                records.append(parsed)
+                if digests:
+                    record_digests.append(digests[i])
+            plan.report.counts.unchanged += unchanged
+            _decide_duplicates(plan, seen, rejected, report)
+            progress.advance(chunk[-1][0] + 1 - done_to)
+            done_to = chunk[-1][0] + 1
+            if not records:
+                continue
+            if target is None:
+                school_id, school_name, created = _school(session, plan.school, options, now)
+                if created:
+                    report.schools_created.append(school_name)
+                plan.report.school = school_name
+                target = (school_id, ensure_school_year(session, plan.school_year))
+            if not digests or target != known:  # made now, for the rows to write
+                if start is None or target != known:
+                    start = parser.digest_start(where(target))
+                    known = None  # the next chunks are not compared: nothing was stored before
+                record_digests = [parser.digest(rec.cells, start) for rec in records]
+            counts = writer.write(
+                records,
+                record_digests,
+                school_id=target[0],
+                year_id=target[1],
+                present=present,
+                roster_year=plan.school_year,
+                roster_term=plan.roster_term,
+            )
+            plan.report.counts.add(counts)
+            classes.update(r.values.get("class_name") for r in records)  # type: ignore[misc]
+        writer.end_table()
+    except BaseException:
+        writer.abandon()  # the copying thread, if any, finishes before the rollback
+        raise
     progress.advance(table.end_row - done_to)
     if writer.moved:
         report.notes.append(_moved_note(session, writer.moved, plan.report.school or ""))

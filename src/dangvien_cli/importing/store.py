@@ -6,13 +6,16 @@ keys, ids), so a chunk costs the same at the start of a million-row file as at i
 
 A table written into a database that has no students yet (a first import) needs no look-up at
 all. On SQLite such a table, when large, is also written the way bulk loads are: a bigger page
-cache for the transaction, and the indexes of the tables it fills (all but those of UNIQUE
+cache for the transaction; the indexes of the tables it fills (all but those of UNIQUE
 constraints, which SQLite cannot drop) built once at the end of the table instead of row by
-row — inside the same transaction, so an interrupted import leaves them as they were.
+row — inside the same transaction, so an interrupted import leaves them as they were; and each
+chunk's new rows put in temporary tables, then copied into the real ones on a thread while the
+next chunk is checked (_Mover).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -171,6 +174,90 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+class _Mover:
+    """Copies a SQLite bulk load's new rows into the real tables on a thread.
+
+    Each chunk's new people, students and enrollments (one wide row each), results and Youth
+    Union rows go into temporary tables with one executemany each; INSERT … SELECT statements
+    then copy them into the real tables. SQLite runs a whole statement without holding
+    Python's lock, so one chunk's B-trees, unique indexes and foreign keys are written while
+    the next chunk is read and checked on the main thread; the copy is also cheaper than a
+    row-by-row executemany into five tables. One thread uses the connection at a time: wait()
+    comes before anything else touches it. All of it is inside the import's transaction."""
+
+    NEW = "dangvien_new"
+    RESULTS = "dangvien_new_result"
+    YOUTH = "dangvien_new_youth"
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw  # the sqlite3 connection under the session's, in its transaction
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        wide = (PERSON_COLUMNS, STUDENT_COLUMNS, ENROLLMENT_COLUMNS)
+        self.widths = (sum(len(c) for c in wide), len(RESULT_COLUMNS), len(YOUTH_COLUMNS))
+        self.copies: list[str] = []
+        first = 0
+        for table, columns in zip(("person", "student", "enrollment"), wide, strict=True):
+            self.copies.append(_copy_sql(table, columns, self.NEW, first))
+            first += len(columns)
+        self.copies.append(_copy_sql("term_result", RESULT_COLUMNS, self.RESULTS, 0))
+        self.copies.append(_copy_sql("youth_union", YOUTH_COLUMNS, self.YOUTH, 0))
+        # A chunk's rows stay in memory (the temporary database's own page cache).
+        raw.execute(f"PRAGMA temp.cache_size = -{BULK_CACHE_KIB // 2}")
+        for name, width in zip((self.NEW, self.RESULTS, self.YOUTH), self.widths, strict=True):
+            cols = ", ".join(f"c{i}" for i in range(width))
+            raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({cols})")
+            raw.execute(f"DELETE FROM temp.{name}")
+
+    def stage(
+        self,
+        new: list[tuple[Any, ...]],
+        results: list[tuple[Any, ...]],
+        youth: list[tuple[Any, ...]],
+    ) -> None:
+        """Put a chunk's rows in the temporary tables and start copying them."""
+        self.wait()
+        for name, width, rows in zip(
+            (self.NEW, self.RESULTS, self.YOUTH), self.widths, (new, results, youth), strict=True
+        ):
+            if rows:
+                marks = ", ".join("?" * width)
+                self.raw.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
+        self.thread = threading.Thread(target=self._copy, daemon=True)
+        self.thread.start()
+
+    def _copy(self) -> None:
+        try:
+            for sql in self.copies:
+                self.raw.execute(sql)
+            for name in (self.NEW, self.RESULTS, self.YOUTH):
+                self.raw.execute(f"DELETE FROM temp.{name}")
+        except BaseException as exc:  # raised again on the main thread, by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        """Until the last chunk is copied; its error, if it had one, is raised here."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def close(self) -> None:
+        self.wait()
+        for name in (self.NEW, self.RESULTS, self.YOUTH):
+            self.raw.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _copy_sql(table: str, columns: Sequence[str], source: str, first: int) -> str:
+    picked = ", ".join(f"c{first + i}" for i in range(len(columns)))
+    return (
+        f"INSERT INTO main.{table} ({', '.join(columns)}) "
+        f"SELECT {picked} FROM temp.{source} ORDER BY rowid"
+    )
+
+
 class RosterWriter:
     """Writes the records of one file, table by table and chunk by chunk; one instance per
     file, inside the file's transaction."""
@@ -199,6 +286,8 @@ class RosterWriter:
         self._created = 0
         self._built_after: list[str] = []  # CREATE INDEX statements to run at its end
         self._cache_size: int | None = None  # SQLite's page cache before the table
+        self._mover: _Mover | None = None  # a SQLite bulk load's copier
+        self._next_id: dict[str, int] = {}  # ids handed out, while the mover owns the connection
 
     # -- a table ----------------------------------------------------------------------------
     def begin_table(self, *, rows: int) -> None:
@@ -218,9 +307,23 @@ class RosterWriter:
             for name, sql in found:
                 conn.exec_driver_sql(f'DROP INDEX "{name}"')
                 self._built_after.append(str(sql))
+            for table in (person_t, student_t):
+                top = self.session.execute(select(func.max(table.c.id))).scalar()
+                self._next_id[table.name] = int(top or 0) + 1
+            self._mover = _Mover(conn.connection.dbapi_connection)
+
+    def abandon(self) -> None:
+        """After an error: the copying thread is let finish before the transaction is undone."""
+        mover, self._mover = self._mover, None
+        if mover is not None and mover.thread is not None:
+            mover.thread.join()
 
     def end_table(self) -> None:
         """After the last chunk: the audit entry of the students created, the indexes."""
+        if self._mover is not None:
+            self._mover.close()
+            self._mover = None
+            self._next_id = {}
         if self._created:
             bulk_insert(
                 self.session,
@@ -357,7 +460,8 @@ class RosterWriter:
                 youth_rows=youth_rows,
             )
             counts.created = len(records)
-            self._insert_rest(enrol_rows, result_rows, youth_rows, [])
+            if self._mover is None:
+                self._insert_rest(enrol_rows, result_rows, youth_rows, [])
             return counts
         rest, rest_digests = records, digests
         stored = self._load(school_id, rest)
@@ -586,9 +690,9 @@ class RosterWriter:
                     person_now,
                 )
             )
-        insert_rows(self.session, person_t, PERSON_COLUMNS, people)
-        del people
         extra, batch, student_now = self._extra, self.batch_id, self._student_now
+        if self._mover is None:
+            insert_rows(self.session, person_t, PERSON_COLUMNS, people)
         students = [
             (
                 sid,
@@ -603,8 +707,8 @@ class RosterWriter:
             )
             for rec, digest, sid, pid in zip(records, digests, student_ids, person_ids, strict=True)
         ]
-        insert_rows(self.session, student_t, STUDENT_COLUMNS, students)
-        del students
+        if self._mover is None:
+            insert_rows(self.session, student_t, STUDENT_COLUMNS, students)
         roster_year, roster_term = roster
         member, joined = self._member, self._joined
         result_row = self._result_row
@@ -625,6 +729,9 @@ class RosterWriter:
                         batch,
                     )
                 )
+        if self._mover is not None:  # one wide row per student: person, student, enrollment
+            new = [p + s + e for p, s, e in zip(people, students, enrol_rows, strict=True)]
+            self._mover.stage(new, result_rows, youth_rows)
 
     def _result_row(
         self, student_id: int, year_id: int, term: str, grades: dict[str, Grade | None]
@@ -656,6 +763,10 @@ class RosterWriter:
                     {"t": table.name, "n": n},
                 )
             ]
+        if table.name in self._next_id:  # the connection may be busy copying: count here
+            start = self._next_id[table.name]
+            self._next_id[table.name] = start + n
+            return list(range(start, start + n))
         start = int(self.session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         return list(range(start, start + n))
 
