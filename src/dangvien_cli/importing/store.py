@@ -177,35 +177,124 @@ def _json_value(value: Any) -> Any:
 class _Mover:
     """Copies a SQLite bulk load's new rows into the real tables on a thread.
 
-    Each chunk's new people, students and enrollments (one wide row each), results and Youth
-    Union rows go into temporary tables with one executemany each; INSERT … SELECT statements
-    then copy them into the real tables. SQLite runs a whole statement without holding
-    Python's lock, so one chunk's B-trees, unique indexes and foreign keys are written while
-    the next chunk is read and checked on the main thread; the copy is also cheaper than a
-    row-by-row executemany into five tables. One thread uses the connection at a time: wait()
-    comes before anything else touches it. All of it is inside the import's transaction."""
+    Each chunk's new students (one row each: person, student and enrollment values), results
+    and Youth Union rows go into three temporary tables with one executemany each, holding only
+    what differs from row to row; INSERT … SELECT statements then copy them into the five real
+    tables, with what is the same for the whole table (school, year, import, time) bound once.
+    SQLite runs a whole statement without holding Python's lock, so one chunk's B-trees, unique
+    indexes and foreign keys are written while the next chunk is read and checked on the main
+    thread; the copy is also cheaper than a row-by-row executemany into five tables. One thread
+    uses the connection at a time: wait() comes before anything else touches it. All of it is
+    inside the import's transaction."""
 
-    NEW = "dangvien_new"
-    RESULTS = "dangvien_new_result"
-    YOUTH = "dangvien_new_youth"
+    # What a staged row holds, by table (c0, c1, … in this order).
+    NEW = (
+        "person_id",
+        "student_id",
+        "full_name",
+        "name_key",
+        "date_of_birth",
+        "birth_year",
+        *PERSON_FIELDS,
+        "student_code",
+        "extra",
+        "roster_hash",
+        "class_name",
+        "grade",
+    )
+    RESULTS = (
+        "student_id",
+        "term",
+        "academic",
+        "academic_scale",
+        "academic_rank",
+        "conduct",
+        "conduct_scale",
+        "conduct_rank",
+    )
+    YOUTH = ("person_id", "is_member", "joined_on")
+    # Each real table: its columns, from a staged column or a value bound once (":name").
+    COPIES = (
+        (
+            "person",
+            "dangvien_new",
+            {
+                "id": "person_id",
+                **{c: c for c in ("full_name", "name_key", "date_of_birth", "birth_year")},
+                **{c: c for c in PERSON_FIELDS},
+                "created_at": ":person_now",
+            },
+        ),
+        (
+            "student",
+            "dangvien_new",
+            {
+                "id": "student_id",
+                "person_id": "person_id",
+                "school_id": ":school_id",
+                "student_code": "student_code",
+                "name_key": "name_key",
+                "extra": "extra",
+                "roster_hash": "roster_hash",
+                "created_batch_id": ":batch_id",
+                "created_at": ":student_now",
+            },
+        ),
+        (
+            "enrollment",
+            "dangvien_new",
+            {
+                "student_id": "student_id",
+                "school_year_id": ":year_id",
+                "class_name": "class_name",
+                "grade": "grade",
+                "batch_id": ":batch_id",
+            },
+        ),
+        (
+            "term_result",
+            "dangvien_new_result",
+            {
+                **{c: c for c in RESULTS},
+                "school_year_id": ":year_id",
+                "batch_id": ":batch_id",
+            },
+        ),
+        (
+            "youth_union",
+            "dangvien_new_youth",
+            {
+                **{c: c for c in YOUTH},
+                "roster_year": ":roster_year",
+                "roster_term": ":roster_term",
+                "batch_id": ":batch_id",
+            },
+        ),
+    )
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw  # the sqlite3 connection under the session's, in its transaction
         self.thread: threading.Thread | None = None
         self.error: BaseException | None = None
-        wide = (PERSON_COLUMNS, STUDENT_COLUMNS, ENROLLMENT_COLUMNS)
-        self.widths = (sum(len(c) for c in wide), len(RESULT_COLUMNS), len(YOUTH_COLUMNS))
+        self.staged: dict[str, tuple[str, ...]] = {
+            "dangvien_new": self.NEW,
+            "dangvien_new_result": self.RESULTS,
+            "dangvien_new_youth": self.YOUTH,
+        }
         self.copies: list[str] = []
-        first = 0
-        for table, columns in zip(("person", "student", "enrollment"), wide, strict=True):
-            self.copies.append(_copy_sql(table, columns, self.NEW, first))
-            first += len(columns)
-        self.copies.append(_copy_sql("term_result", RESULT_COLUMNS, self.RESULTS, 0))
-        self.copies.append(_copy_sql("youth_union", YOUTH_COLUMNS, self.YOUTH, 0))
+        for table, source, columns in self.COPIES:
+            staged = self.staged[source]
+            picked = ", ".join(
+                v if v.startswith(":") else f"c{staged.index(v)}" for v in columns.values()
+            )
+            self.copies.append(
+                f"INSERT INTO main.{table} ({', '.join(columns)}) "
+                f"SELECT {picked} FROM temp.{source} ORDER BY rowid"
+            )
         # A chunk's rows stay in memory (the temporary database's own page cache).
         raw.execute(f"PRAGMA temp.cache_size = -{BULK_CACHE_KIB // 2}")
-        for name, width in zip((self.NEW, self.RESULTS, self.YOUTH), self.widths, strict=True):
-            cols = ", ".join(f"c{i}" for i in range(width))
+        for name, staged_columns in self.staged.items():
+            cols = ", ".join(f"c{i}" for i in range(len(staged_columns)))
             raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({cols})")
             raw.execute(f"DELETE FROM temp.{name}")
 
@@ -214,23 +303,22 @@ class _Mover:
         new: list[tuple[Any, ...]],
         results: list[tuple[Any, ...]],
         youth: list[tuple[Any, ...]],
+        constants: dict[str, Any],
     ) -> None:
         """Put a chunk's rows in the temporary tables and start copying them."""
         self.wait()
-        for name, width, rows in zip(
-            (self.NEW, self.RESULTS, self.YOUTH), self.widths, (new, results, youth), strict=True
-        ):
+        for (name, columns), rows in zip(self.staged.items(), (new, results, youth), strict=True):
             if rows:
-                marks = ", ".join("?" * width)
+                marks = ", ".join("?" * len(columns))
                 self.raw.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", rows)
-        self.thread = threading.Thread(target=self._copy, daemon=True)
+        self.thread = threading.Thread(target=self._copy, args=(constants,), daemon=True)
         self.thread.start()
 
-    def _copy(self) -> None:
+    def _copy(self, constants: dict[str, Any]) -> None:
         try:
             for sql in self.copies:
-                self.raw.execute(sql)
-            for name in (self.NEW, self.RESULTS, self.YOUTH):
+                self.raw.execute(sql, constants)
+            for name in self.staged:
                 self.raw.execute(f"DELETE FROM temp.{name}")
         except BaseException as exc:  # raised again on the main thread, by wait()
             self.error = exc
@@ -246,16 +334,8 @@ class _Mover:
 
     def close(self) -> None:
         self.wait()
-        for name in (self.NEW, self.RESULTS, self.YOUTH):
+        for name in self.staged:
             self.raw.execute(f"DROP TABLE IF EXISTS temp.{name}")
-
-
-def _copy_sql(table: str, columns: Sequence[str], source: str, first: int) -> str:
-    picked = ", ".join(f"c{first + i}" for i in range(len(columns)))
-    return (
-        f"INSERT INTO main.{table} ({', '.join(columns)}) "
-        f"SELECT {picked} FROM temp.{source} ORDER BY rowid"
-    )
 
 
 class RosterWriter:
@@ -671,6 +751,9 @@ class RosterWriter:
         if self._first_new is None:
             self._first_new = student_ids[0]
         self._created += n
+        if self._mover is not None:
+            self._stage(records, digests, person_ids, student_ids, school_id, year_id, roster)
+            return
         dob, person_now = self._dob, self._person_now
         people = []
         for rec, pid in zip(records, person_ids, strict=True):
@@ -690,9 +773,9 @@ class RosterWriter:
                     person_now,
                 )
             )
+        insert_rows(self.session, person_t, PERSON_COLUMNS, people)
+        del people
         extra, batch, student_now = self._extra, self.batch_id, self._student_now
-        if self._mover is None:
-            insert_rows(self.session, person_t, PERSON_COLUMNS, people)
         students = [
             (
                 sid,
@@ -707,8 +790,8 @@ class RosterWriter:
             )
             for rec, digest, sid, pid in zip(records, digests, student_ids, person_ids, strict=True)
         ]
-        if self._mover is None:
-            insert_rows(self.session, student_t, STUDENT_COLUMNS, students)
+        insert_rows(self.session, student_t, STUDENT_COLUMNS, students)
+        del students
         roster_year, roster_term = roster
         member, joined = self._member, self._joined
         result_row = self._result_row
@@ -729,9 +812,69 @@ class RosterWriter:
                         batch,
                     )
                 )
-        if self._mover is not None:  # one wide row per student: person, student, enrollment
-            new = [p + s + e for p, s, e in zip(people, students, enrol_rows, strict=True)]
-            self._mover.stage(new, result_rows, youth_rows)
+
+    def _stage(
+        self,
+        records: list[RosterRecord],
+        digests: list[str],
+        person_ids: list[int],
+        student_ids: list[int],
+        school_id: int,
+        year_id: int,
+        roster: tuple[int, str | None],
+    ) -> None:
+        """The rows of new students as the bulk load's mover takes them (_Mover.NEW, …)."""
+        assert self._mover is not None
+        dob, extra, member, joined = self._dob, self._extra, self._member, self._joined
+        new: list[tuple[Any, ...]] = []
+        results: list[tuple[Any, ...]] = []
+        youth: list[tuple[Any, ...]] = []
+        for rec, digest, sid, pid in zip(records, digests, student_ids, person_ids, strict=True):
+            birth = rec.birth
+            values = rec.values
+            klass = values.get("class_name")
+            new.append(
+                (
+                    pid,
+                    sid,
+                    rec.full_name,
+                    rec.name_key,
+                    None if birth is None else dob(birth.date),
+                    None if birth is None else birth.year,
+                    values.get("gender"),
+                    values.get("ethnicity"),
+                    values.get("religion"),
+                    values.get("national_id"),
+                    rec.code,
+                    extra(rec.extra) if rec.extra else None,
+                    digest,
+                    klass,
+                    grade_of_class(str(klass)) if klass else None,
+                )
+            )
+            for term, grades in rec.results.items():
+                a = grades.get("academic")
+                c = grades.get("conduct")
+                results.append(
+                    (
+                        sid,
+                        term,
+                        *((a.code, a.scale, a.rank) if a else _NO_GRADE),
+                        *((c.code, c.scale, c.rank) if c else _NO_GRADE),
+                    )
+                )
+            if rec.youth_union is not None:
+                youth.append((pid, member(rec.youth_union), joined(rec.youth_union_joined)))
+        constants = {
+            "person_now": self._person_now,
+            "student_now": self._student_now,
+            "school_id": school_id,
+            "year_id": year_id,
+            "batch_id": self.batch_id,
+            "roster_year": roster[0],
+            "roster_term": roster[1],
+        }
+        self._mover.stage(new, results, youth, constants)
 
     def _result_row(
         self, student_id: int, year_id: int, term: str, grades: dict[str, Grade | None]
