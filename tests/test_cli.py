@@ -327,3 +327,23 @@ def test_the_console_script_runs_one_command_group_or_suggests_a_fix(db_path):
     assert "schools" in typo.stderr
     everything = main("--help")
     assert "import" in everything.stdout and "report" in everything.stdout
+
+
+def test_top_level_help_from_the_console_script_is_the_whole_apps():
+    # main() lists stand-ins for `dangvien --help` (start-up, issue 5): the text must be the
+    # same as the full app's, option by option and command by command.
+    import subprocess
+    import sys
+
+    def output(code: str, *args: str) -> tuple[int, str, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    lean = "import sys; from dangvien_cli.cli import main; sys.argv[0] = 'dangvien'; main()"
+    whole = "import sys; from dangvien_cli.cli import app; sys.argv[0] = 'dangvien'; app()"
+    for args in (["--help"], ["-h"], []):
+        assert output(lean, *args) == output(whole, *args), args
+    code, text, _ = output(lean, "--help")
+    assert code == 0 and "merge" in text and "--verbose" in text

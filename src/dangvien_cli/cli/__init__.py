@@ -210,6 +210,8 @@ def _app_for(argv: list[str]) -> typer.Typer:
     import copy
 
     asked = _asked_command(argv)
+    if asked is None and (not argv or argv[-1] in ("-h", "--help")):
+        return _listing_only(app)
     commands = [c for c in app.registered_commands if asked is not None and c.name == asked]
     groups = [g for g in app.registered_groups if asked is not None and g.name == asked]
     if not commands and not groups:
@@ -218,6 +220,33 @@ def _app_for(argv: list[str]) -> typer.Typer:
     only.registered_commands = commands
     only.registered_groups = groups
     return only
+
+
+def _listing_only(whole: typer.Typer) -> typer.Typer:
+    """The app for `dangvien --help`: the same commands, names and texts, each standing in
+    with no parameters, because the listing shows only their names and short help."""
+    import copy
+
+    def stand_in(original: Any) -> Any:
+        def command() -> None:
+            raise AssertionError("a stand-in command is only listed, never run")
+
+        command.__doc__ = getattr(original, "__doc__", None)
+        return command
+
+    listing = copy.copy(whole)
+    listing.registered_commands = []
+    for info in whole.registered_commands:
+        shown = copy.copy(info)
+        shown.callback = stand_in(info.callback)
+        listing.registered_commands.append(shown)
+    listing.registered_groups = []
+    for group in whole.registered_groups:
+        shown_group = copy.copy(group)
+        if group.typer_instance is not None:
+            shown_group.typer_instance = _listing_only(group.typer_instance)
+        listing.registered_groups.append(shown_group)
+    return listing
 
 
 def main() -> None:
