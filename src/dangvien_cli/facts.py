@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.importing.store import chunks
-from dangvien_cli.importing.values import Grade
+from dangvien_cli.grades import Grade
 from dangvien_cli.models import (
     enrollment_t,
     milestone_t,
@@ -26,6 +25,7 @@ from dangvien_cli.models import (
 from dangvien_cli.pipeline import Entry, effective
 from dangvien_cli.rules.eligibility import ResultFact, StudentFacts
 from dangvien_cli.rules.settings import Rules
+from dangvien_cli.seq import chunks
 from dangvien_cli.students import birth_display, birth_iso, listing_order
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.importing.values import ACADEMIC, CONDUCT, TERM_LABELS, TT22, Grade
+from dangvien_cli.grades import ACADEMIC, CONDUCT, TERM_LABELS, TT22, Grade
 from dangvien_cli.models import (
     enrollment_t,
     person_t,

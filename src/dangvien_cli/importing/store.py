@@ -16,7 +16,7 @@ next chunk is checked (_Mover).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +38,7 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
+from dangvien_cli.seq import CHUNK, chunks
 from dangvien_cli.text import school_key
 
 __all__ = [
@@ -54,7 +55,6 @@ __all__ = [
     "stored_birth_key",
 ]
 
-CHUNK = 5000  # parameters per IN (...) query: well under SQLite's and PostgreSQL's limits
 TERM_RANK = {None: 0, "hk1": 1, "hk2": 2, "cn": 3}  # the order of rosters within a year
 
 PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id")
@@ -100,11 +100,6 @@ RESULT_COLUMNS = (
     "batch_id",
 )
 YOUTH_COLUMNS = ("person_id", "is_member", "joined_on", "roster_year", "roster_term", "batch_id")
-
-
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass

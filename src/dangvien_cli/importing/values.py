@@ -22,6 +22,18 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
+from dangvien_cli.grades import (
+    ACADEMIC,
+    CONDUCT,
+    SCALE_CODES,
+    TERM_LABELS,
+    TT22,
+    TT58,
+    Grade,
+)
+from dangvien_cli.grades import (
+    GRADE_RANKS as _GRADE_RANKS,
+)
 from dangvien_cli.text import clean
 
 __all__ = [
@@ -447,38 +459,6 @@ def parse_code(value: object) -> str | None:
 
 # --------------------------------------------------------------------------- grades
 
-TT58: Final = "tt58"
-TT22: Final = "tt22"
-ACADEMIC: Final = "academic"
-CONDUCT: Final = "conduct"
-
-_GRADE_LABELS: Final[dict[str, str]] = {
-    "gioi": "Giỏi",
-    "tot": "Tốt",
-    "kha": "Khá",
-    "tb": "Trung bình",
-    "dat": "Đạt",
-    "yeu": "Yếu",
-    "chua_dat": "Chưa đạt",
-    "kem": "Kém",
-}
-_GRADE_RANKS: Final[dict[str, int]] = {
-    "gioi": 4,
-    "tot": 4,
-    "kha": 3,
-    "tb": 2,
-    "dat": 2,
-    "yeu": 1,
-    "chua_dat": 1,
-    "kem": 0,
-}
-# The codes each scale has, per kind of result, best first.
-SCALE_CODES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
-    (TT58, ACADEMIC): ("gioi", "kha", "tb", "yeu", "kem"),
-    (TT58, CONDUCT): ("tot", "kha", "tb", "yeu"),
-    (TT22, ACADEMIC): ("tot", "kha", "dat", "chua_dat"),
-    (TT22, CONDUCT): ("tot", "kha", "dat", "chua_dat"),
-}
 # Folded text with everything but letters and digits removed → grade code.
 _GRADE_WORDS: Final[dict[str, str]] = {
     "gioi": "gioi",
@@ -513,22 +493,6 @@ _ACCEPTED_GRADES: Final[dict[str, str]] = {
     ACADEMIC: "Giỏi/Khá/Trung bình/Yếu/Kém (TT58) hoặc Tốt/Khá/Đạt/Chưa đạt (TT22)",
     CONDUCT: "Tốt/Khá/Trung bình/Yếu (TT58) hoặc Tốt/Khá/Đạt/Chưa đạt (TT22)",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Grade:
-    """A result on one grading scale: ``code`` ("gioi", "kha", "tb", "tot", "dat", "chua_dat"…),
-    ``scale`` ("tt58" or "tt22") and ``rank`` (4 Giỏi/Tốt, 3 Khá, 2 Trung bình/Đạt,
-    1 Yếu/Chưa đạt, 0 Kém)."""
-
-    code: str
-    scale: str
-    rank: int
-
-    @property
-    def label(self) -> str:
-        """The Vietnamese word, with diacritics: "Giỏi", "Trung bình", "Chưa đạt"…"""
-        return _GRADE_LABELS[self.code]
 
 
 def _check_kind(kind: str, scale: str | None) -> None:
@@ -819,8 +783,6 @@ def parse_school_year_option(text: str) -> int:
             return found
     raise ValueProblem(f"{_quote(cleaned)} không phải năm học hợp lệ; {_SCHOOL_YEAR_EXAMPLE}.")
 
-
-TERM_LABELS: Final[dict[str, str]] = {"hk1": "Học kỳ I", "hk2": "Học kỳ II", "cn": "Cả năm"}
 
 # On folded text. Alternatives for term II come before term I so "học kỳ II" is never term I;
 # the word boundaries keep "hk" and "ky" inside other words ("khối", "kinh") from matching.
