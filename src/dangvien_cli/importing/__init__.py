@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
 
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
 CHUNK_ROWS = 20_000  # rows checked, then written, at a time
+
+
+log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -232,8 +236,10 @@ def _import_file(
 
     progress = progress or NoProgress()
     report = FileReport(path=str(path))
+    log.info("Tệp %s", path)
     if sheets is None:
         sheets = read_workbook(path)
+    log.info("Đọc xong %d trang tính: %s", len(sheets), ", ".join(f"“{s.name}”" for s in sheets))
     planned: list[_Planned] = []
     milestone_tables: list[tuple[Sheet, Table]] = []
     for sheet in sheets:
@@ -259,6 +265,17 @@ def _import_file(
                 )
             continue
         for table in tables:
+            # Positions and column names only: never a cell of a student's row (issue 6).
+            log.info(
+                "Trang “%s”: bảng %s, tiêu đề ở dòng %d, dữ liệu dòng %d–%d",
+                sheet.name,
+                "tiến độ" if table.kind == "milestones" else "danh sách",
+                table.header_first + 1,
+                table.first_row + 1,
+                table.end_row,
+            )
+            for col in table.columns:
+                log.debug("  cột %d “%s” → %s", col.index + 1, col.header, col.field or "(thêm)")
             if table.kind == "milestones":
                 milestone_tables.append((sheet, table))
                 continue
@@ -333,6 +350,7 @@ def _import_file(
         )
         report.errors += done.errors
     progress.finish()
+    log.info("Đã kiểm tra và ghi %d dòng của %s", total_rows, path.name)
     report.sheets = _merge_sheet_reports([p.report for p in planned] + milestone_reports)
     c = report.counts
     session.execute(
