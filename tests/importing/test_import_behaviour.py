@@ -161,6 +161,24 @@ def test_a_corrected_value_counts_as_updated(run, tmp_path):
     assert run.by_code()["1300000001"]["date_of_birth"] == "2007-01-16"
 
 
+def test_a_renamed_student_keeps_one_person_whose_folded_name_follows(run, tmp_path, db_path):
+    run.json("import", plain_roster(tmp_path / "a.xlsx", KIDS).path)
+    renamed = [dataclasses.replace(KIDS[0], name="Đặng Thị Thuỳ Dương"), *KIDS[1:]]
+
+    report = run.json("import", plain_roster(tmp_path / "b.xlsx", renamed).path)
+
+    assert report["totals"]["updated"] == 1
+    rows = query(
+        db_path,
+        "SELECT p.full_name, p.name_key, s.name_key FROM student s "
+        "JOIN person p ON p.id = s.person_id WHERE s.student_code = ?",
+        KIDS[0].code,
+    )
+    assert rows == [("Đặng Thị Thuỳ Dương", "dang thi thuy duong", "dang thi thuy duong")]
+    again = run.json("import", plain_roster(tmp_path / "c.xlsx", renamed).path)
+    assert again["totals"]["unchanged"] == len(KIDS)
+
+
 def test_import_never_touches_recorded_milestones(run, tmp_path, db_path):
     run.json("import", plain_roster(tmp_path / "hk1.xlsx", KIDS, titles=HK1).path)
     (person_id,) = query(

@@ -590,7 +590,10 @@ class RosterWriter:
             if diff:
                 for k, v in diff.items():
                     changes[k] = [_json_value(found.person.get(k)), _json_value(v)]
-                person_updates.append({"_id": found.person_id, **wanted})
+                row = {"_id": found.person_id, **wanted}
+                if "full_name" in diff:  # the folded name follows the name, as student's does
+                    row["name_key"] = rec.name_key
+                person_updates.append(row)
                 found.person.update(wanted)
             # student: code, name key, extra columns
             student_vals: dict[str, Any] = {}
