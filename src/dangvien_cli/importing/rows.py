@@ -466,6 +466,20 @@ class TableParser:
             klass = self.table.context.class_name
         return klass  # type: ignore[return-value]
 
+    def _read(
+        self, cell: _ColumnParser, r: int, row: list[object], errors: list[RowError]
+    ) -> object:
+        """The cell's parsed value (from the column's cache when it has it), or _MISSING once
+        its reason is among the row's errors."""
+        raw = row[cell.index]
+        got = cell.cache.get(raw, _MISSING) if raw.__class__ in _CACHED_TYPES else _MISSING
+        if got is _MISSING:
+            got = cell(raw)
+        if got.__class__ is _Bad:
+            self._fail(errors, r, row, cell.column, raw, got.reason)
+            return _MISSING
+        return got
+
     def _fail(
         self,
         errors: list[RowError],
@@ -576,7 +590,7 @@ class TableParser:
             row = [*row, *([""] * (self.width - len(row)))]
         errors: list[RowError] = []
         fail = self._fail
-        cached = _CACHED_TYPES
+        read = self._read
         code = None
         col = self._code
         if col is not None:
@@ -603,33 +617,18 @@ class TableParser:
         birth: BirthDate | None = None
         cell = self._birth
         if cell is not None:
-            raw = row[cell.index]
-            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
-            if got is _MISSING:
-                got = cell(raw)
-            if got.__class__ is _Bad:
-                fail(errors, r, row, cell.column, raw, got.reason)
-            else:
+            got = read(cell, r, row, errors)
+            if got is not _MISSING:
                 birth = got  # type: ignore[assignment]
         for name, cell in self._values:
-            raw = row[cell.index]
-            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
-            if got is _MISSING:
-                got = cell(raw)
-            if got.__class__ is _Bad:
-                fail(errors, r, row, cell.column, raw, got.reason)
-            else:
+            got = read(cell, r, row, errors)
+            if got is not _MISSING:
                 values[name] = got
         klass = self.class_name
         cell = self._class
         if cell is not None:
-            raw = row[cell.index]
-            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
-            if got is _MISSING:
-                got = cell(raw)
-            if got.__class__ is _Bad:
-                fail(errors, r, row, cell.column, raw, got.reason)
-            else:
+            got = read(cell, r, row, errors)
+            if got is not _MISSING:
                 klass = got  # type: ignore[assignment]
         if klass is None:
             klass = self.table.context.class_name
@@ -637,24 +636,14 @@ class TableParser:
         youth: bool | None = None
         cell = self._youth
         if cell is not None:
-            raw = row[cell.index]
-            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
-            if got is _MISSING:
-                got = cell(raw)
-            if got.__class__ is _Bad:
-                fail(errors, r, row, cell.column, raw, got.reason)
-            else:
+            got = read(cell, r, row, errors)
+            if got is not _MISSING:
                 youth = got  # type: ignore[assignment]
         joined: date | None = None
         cell = self._joined
         if cell is not None:
-            raw = row[cell.index]
-            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
-            if got is _MISSING:
-                got = cell(raw)
-            if got.__class__ is _Bad:
-                fail(errors, r, row, cell.column, raw, got.reason)
-            else:
+            got = read(cell, r, row, errors)
+            if got is not _MISSING:
                 joined = got  # type: ignore[assignment]
             if joined is not None and youth is None:
                 youth = True  # a join date says as much as a tick
@@ -662,12 +651,8 @@ class TableParser:
                 youth = True
         results: dict[str, dict[str, Grade | None]] = {}
         for cell, kind, term in self._grades:
-            raw = row[cell.index]
-            got = cell.cache.get(raw, _MISSING) if raw.__class__ in cached else _MISSING
+            got = read(cell, r, row, errors)
             if got is _MISSING:
-                got = cell(raw)
-            if got.__class__ is _Bad:
-                fail(errors, r, row, cell.column, raw, got.reason)
                 continue
             by_kind = results.get(term)
             if by_kind is None:
