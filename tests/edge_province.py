@@ -30,6 +30,7 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
+from dangvien_cli.pipeline import STEPS as PIPELINE_STEPS
 from dangvien_cli.rules.eligibility import add_months
 
 D = date
@@ -45,23 +46,7 @@ MEETINGS = (
     D(2026, 2, 28),
 )
 YEARS = (2022, 2023, 2024, 2025)
-STEPS = (
-    "cam-tinh",
-    "lop-boi-duong",
-    "phan-cong-giup-do",
-    "don-xin-vao-dang",
-    "tham-tra-ly-lich",
-    "gioi-thieu",
-    "lay-y-kien",
-    "chi-bo-de-nghi",
-    "dang-uy-co-so",
-    "quyet-dinh-ket-nap",
-    "le-ket-nap",
-    "chinh-thuc",
-    "ky-luat",
-    "dung",
-    "chuyen-di",
-)
+STEPS = tuple(PIPELINE_STEPS)  # every step's slug, in the pipeline's order
 # Steps that matter to the rules come up more often.
 WEIGHTS = (3, 6, 6, 1, 1, 1, 1, 1, 1, 2, 2, 1, 3, 2, 2)
 SCALES = {
