@@ -2,8 +2,8 @@
 reorganised (issue 10): every command's exit code, stdout (JSON or the terminal table) and stderr.
 
 The golden file was written by the code as it stood before the reorganisation. When a change of
-behaviour is intended, refresh it with ``DANGVIEN_UPDATE_GOLDEN=1 pytest tests/test_scenario_golden.py``
-and say why in the commit.
+behaviour is intended, refresh it with
+``DANGVIEN_UPDATE_GOLDEN=1 pytest tests/test_scenario_golden.py`` and say why in the commit.
 """
 
 from __future__ import annotations
