@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from dangvien_cli.models import (
+from dangvien_cli.admission.pipeline import STEPS as PIPELINE_STEPS
+from dangvien_cli.admission.rules.eligibility import add_months
+from dangvien_cli.db.models import (
     enrollment_t,
     milestone_t,
     person_t,
@@ -30,8 +32,6 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
-from dangvien_cli.pipeline import STEPS as PIPELINE_STEPS
-from dangvien_cli.rules.eligibility import add_months
 
 D = date
 MEETINGS = (

@@ -13,17 +13,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.admission import OUT_OF_QUESTION, check_eligibility
-from dangvien_cli.config import current_rules
-from dangvien_cli.facts import Dossier, find_students, gather
-from dangvien_cli.models import enrollment_t, student_t, year_t
-from dangvien_cli.organisation import school_year_start
-from dangvien_cli.pipeline import is_candidate
+from dangvien_cli.admission.facts import Dossier, find_students, gather
+from dangvien_cli.admission.lists import OUT_OF_QUESTION, check_eligibility
+from dangvien_cli.admission.pipeline import is_candidate
+from dangvien_cli.admission.rules.eligibility import evaluate
+from dangvien_cli.core.calendar import Period, school_year_start
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.core.text import fold
+from dangvien_cli.db.models import enrollment_t, student_t, year_t
+from dangvien_cli.db.settings import current_rules
 from dangvien_cli.reports.figures import FIGURE_NAMES, NO_RELIGION
-from dangvien_cli.reports.model import Figures, NamedStudent, Period
-from dangvien_cli.rules.eligibility import evaluate
-from dangvien_cli.rules.settings import Rules
-from dangvien_cli.text import fold
+from dangvien_cli.reports.model import Figures, NamedStudent
 
 ADMITTED = "quyet-dinh-ket-nap"
 ADMITTED_BY = (ADMITTED, "le-ket-nap", "chinh-thuc")

@@ -14,12 +14,12 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 import oracle
-from dangvien_cli.admission import check_eligibility
-from dangvien_cli.config import current_rules
-from dangvien_cli.models import school_t, setting_t
-from dangvien_cli.organisation import period_of
+from dangvien_cli.admission.lists import check_eligibility
+from dangvien_cli.admission.rules.sql import Judge, students_where
+from dangvien_cli.core.calendar import period_of
+from dangvien_cli.db.models import school_t, setting_t
+from dangvien_cli.db.settings import current_rules
 from dangvien_cli.reports.figures import Scope, build_report
-from dangvien_cli.sql_rules import Judge, students_where
 from edge_province import MEETINGS, NOW
 
 # Settings that change the rules, each tried in turn (keys as `dangvien config set` takes them).

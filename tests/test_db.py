@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dangvien_cli import db as dbmod
+from dangvien_cli.db import engine as dbmod
 from dbcheck import query
 
 

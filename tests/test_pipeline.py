@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangvien_cli import pipeline
-from dangvien_cli.errors import DangvienError
-from dangvien_cli.pipeline import (
+from dangvien_cli.admission import pipeline
+from dangvien_cli.admission.pipeline import (
     CHAIN,
     STEPS,
     Due,
@@ -37,6 +36,7 @@ from dangvien_cli.pipeline import (
     vote_deadline,
     working_days_between,
 )
+from dangvien_cli.core.errors import DangvienError
 
 D = date
 

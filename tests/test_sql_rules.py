@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import sql_rules_checks as checks
-from dangvien_cli.db import Database, open_database
+from dangvien_cli.db.engine import Database, open_database
 from edge_province import populate
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from builders import PLAIN_HEADER, Kid, plain_roster
-from dangvien_cli.template import COLUMNS
+from dangvien_cli.roster.template import COLUMNS
 
 D = dt.date
 HK1 = ("TRƯỜNG THPT BÌNH LƯ", "DANH SÁCH HỌC SINH - HỌC KỲ I - NĂM HỌC 2024-2025")

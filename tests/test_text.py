@@ -1,4 +1,4 @@
-"""Tests for dangvien_cli.text: clean, fold, collation, school names, TCVN3/VNI legacy text."""
+"""Tests for dangvien_cli.core.text: clean, fold, collation, school names, TCVN3/VNI legacy text."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from dangvien_cli.text import (
+from dangvien_cli.core.legacy import decode_tcvn3, decode_vni, detect_legacy, fix_legacy
+from dangvien_cli.core.text import (
     clean,
     collation_key,
-    decode_tcvn3,
-    decode_vni,
-    detect_legacy,
-    fix_legacy,
     fold,
     name_key,
     name_sort_key,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dangvien_cli.db import HEAD_REVISION
+from dangvien_cli.db.engine import HEAD_REVISION
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
 TABLES = (

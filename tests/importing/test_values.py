@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dangvien_cli.core.calendar import school_year_label
 from dangvien_cli.importing import values
 from dangvien_cli.importing.values import (
     SCALE_CODES,
@@ -33,7 +34,6 @@ from dangvien_cli.importing.values import (
     parse_text,
     parse_yes_no,
     scale_from_header,
-    school_year_label,
 )
 
 D = datetime.date

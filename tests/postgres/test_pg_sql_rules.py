@@ -13,7 +13,7 @@ import pytest
 
 import sql_rules_checks as checks
 from conftest import drop_database, fresh_database  # tests/postgres/conftest.py
-from dangvien_cli.db import Database, open_database
+from dangvien_cli.db.engine import Database, open_database
 from edge_province import populate
 
 

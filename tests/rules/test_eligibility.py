@@ -13,9 +13,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from dangvien_cli.importing.values import TERM_LABELS
-from dangvien_cli.rules import eligibility
-from dangvien_cli.rules.eligibility import (
+from dangvien_cli.admission.rules import eligibility
+from dangvien_cli.admission.rules.eligibility import (
     CRITERIA,
     CRITERION_LABELS,
     TERMS,
@@ -30,7 +29,8 @@ from dangvien_cli.rules.eligibility import (
     required_criteria,
     result_counts_from,
 )
-from dangvien_cli.rules.settings import Rules
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.importing.values import TERM_LABELS
 
 D = date
 DEFAULT = Rules()
@@ -776,7 +776,7 @@ def test_the_rules_never_ask_for_today_nor_import_the_interface() -> None:
         assert "today(" not in source, module
         assert "datetime.now" not in source, module
     code = (
-        "import sys, dangvien_cli.rules.eligibility, dangvien_cli.rules.settings\n"
+        "import sys, dangvien_cli.admission.rules.eligibility, dangvien_cli.core.settings\n"
         "bad = sorted({m.split('.')[0] for m in sys.modules} & "
         "{'typer', 'rich', 'sqlalchemy', 'sqlmodel'})\n"
         "print(','.join(bad))\n"

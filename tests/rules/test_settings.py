@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangvien_cli.errors import UsageError
-from dangvien_cli.rules.settings import (
+from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.settings import (
     SETTINGS,
     Rules,
     SettingError,

@@ -10,12 +10,12 @@ import typer
 from typer.core import TyperGroup
 
 from dangvien_cli import __version__
-from dangvien_cli.errors import DangvienError, ExitCode
+from dangvien_cli.core.errors import DangvienError, ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dangvien_cli.db import Database
+    from dangvien_cli.db.engine import Database
 
 
 def stderr_console() -> Console:
@@ -83,7 +83,7 @@ class AppState:
     command: str
 
     def open_db(self) -> Database:
-        from dangvien_cli.db import open_database
+        from dangvien_cli.db.engine import open_database
 
         return open_database(self.db, notify=_notify)
 

@@ -11,10 +11,10 @@ import typer
 
 from dangvien_cli.cli import state, stdout_console
 from dangvien_cli.cli.common import parse_date_option, school_scope, today
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from dangvien_cli.admission import CandidateRow, EligibilityRow
+    from dangvien_cli.admission.lists import CandidateRow, EligibilityRow
 
 CRITERIA = {
     "age": "Tuổi",
@@ -82,7 +82,7 @@ def eligible_command(
         typer.Option("--xlsx", help="Ghi bảng xét ra tệp .xlsx.", metavar="TỆP.xlsx"),
     ] = None,
 ) -> None:
-    from dangvien_cli.admission import check_eligibility
+    from dangvien_cli.admission.lists import check_eligibility
 
     day = parse_date_option(as_of, "--as-of") if as_of else today()
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
@@ -210,8 +210,8 @@ def candidates_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.admission import list_candidates
-    from dangvien_cli.pipeline import PipelineError, step_by_slug
+    from dangvien_cli.admission.lists import list_candidates
+    from dangvien_cli.admission.pipeline import PipelineError, step_by_slug
 
     day = parse_date_option(as_of, "--as-of") if as_of else today()
     stage_slug = None
@@ -242,7 +242,7 @@ def _print_candidates(rows: list[CandidateRow], day: date) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from dangvien_cli.pipeline import STEPS, funnel
+    from dangvien_cli.admission.pipeline import STEPS, funnel
 
     out = stdout_console()
     if not rows:

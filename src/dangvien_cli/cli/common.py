@@ -7,12 +7,12 @@ import os
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from dangvien_cli.reports.model import Period
+    from dangvien_cli.core.calendar import Period
 
 TODAY_VAR = "DANGVIEN_TODAY"  # pins "today" for training sessions and tests
 
@@ -50,13 +50,13 @@ def school_scope(session: Session, school: str | None, unit: str | None) -> set[
     if school and unit:
         raise UsageError("Chỉ dùng một trong hai: --school hoặc --unit.")
     if school:
-        from dangvien_cli.schools import resolve_school
+        from dangvien_cli.organisation.schools import resolve_school
 
         found = resolve_school(session, school)
         assert found.id is not None
         return {found.id}
     if unit:
-        from dangvien_cli.units import resolve_unit, schools_under
+        from dangvien_cli.organisation.units import resolve_unit, schools_under
 
         unit_id, _ = resolve_unit(session, unit)
         return schools_under(session, unit_id)
@@ -71,9 +71,9 @@ def period_option(
     end: str | None,
 ) -> Period:
     """The period from --year, --school-year or --from/--to (school years start as configured)."""
-    from dangvien_cli.config import current_rules
+    from dangvien_cli.core.calendar import period_of
+    from dangvien_cli.db.settings import current_rules
     from dangvien_cli.importing.values import ValueProblem, parse_school_year_option
-    from dangvien_cli.organisation import period_of
 
     try:
         sy = parse_school_year_option(school_year) if school_year else None

@@ -50,7 +50,7 @@ def show_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.config import list_settings
+    from dangvien_cli.db.settings import list_settings
 
     db = state(ctx).open_db()
     with db.session() as session:
@@ -80,7 +80,7 @@ def set_command(
     key: Annotated[str, typer.Argument(help="Khóa thiết lập, ví dụ age.mode.", metavar="KHÓA")],
     value: Annotated[str, typer.Argument(help="Giá trị mới.", metavar="GIÁ_TRỊ")],
 ) -> None:
-    from dangvien_cli.config import set_setting
+    from dangvien_cli.db.settings import set_setting
 
     app_state = state(ctx)
     db = app_state.open_db()

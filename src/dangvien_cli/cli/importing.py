@@ -12,7 +12,7 @@ import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
 from dangvien_cli.cli.common import os_user, today
-from dangvien_cli.errors import DangvienError, ExitCode, UsageError
+from dangvien_cli.core.errors import DangvienError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,6 +51,7 @@ def _options(
     class_name: str | None,
     strict: bool,
 ) -> ImportOptions:
+    from dangvien_cli.core.text import clean
     from dangvien_cli.importing import ImportOptions
     from dangvien_cli.importing.values import (
         ValueProblem,
@@ -58,7 +59,6 @@ def _options(
         parse_school_year_option,
         parse_term_option,
     )
-    from dangvien_cli.text import clean
 
     try:
         year = parse_school_year_option(school_year) if school_year else None
@@ -435,7 +435,7 @@ def _write_errors(path: Path, reports: list[FileReport]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from dangvien_cli.exporting import append_row, save_workbook
+    from dangvien_cli.core.exporting import append_row, save_workbook
 
     wb = Workbook()
     ws = wb.active

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from dangvien_cli.students import RosterBlock
+    from dangvien_cli.roster.students import RosterBlock
 
 SCHOOLS_HELP = """Liệt kê các trường, số học sinh và năm học gần nhất.
 
@@ -53,7 +53,7 @@ def schools_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.schools import list_schools
+    from dangvien_cli.organisation.schools import list_schools
 
     db = state(ctx).open_db()
     with db.raw_read() as conn:
@@ -136,8 +136,8 @@ def students_command(
         parse_class_name,
         parse_school_year_option,
     )
-    from dangvien_cli.schools import resolve_school
-    from dangvien_cli.students import list_students, roster_blocks
+    from dangvien_cli.organisation.schools import resolve_school
+    from dangvien_cli.roster.students import list_students, roster_blocks
 
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise UsageError(f"--xlsx cần tên tệp .xlsx (nhận được “{xlsx.name}”).")
@@ -222,7 +222,7 @@ def _export_students(
     """Write the requested files (none when nobody is listed); the paths written."""
     if not blocks:
         return []
-    from dangvien_cli.students import write_roster_csv, write_roster_xlsx
+    from dangvien_cli.roster.students import write_roster_csv, write_roster_xlsx
 
     written = []
     if xlsx is not None:

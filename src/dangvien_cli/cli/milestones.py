@@ -10,7 +10,7 @@ import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
 from dangvien_cli.cli.common import os_user, parse_date_option, today
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 
 RECORD_HELP = """Ghi một bước trong hồ sơ kết nạp của học sinh (chỉ thêm, không bao giờ ghi đè).
 
@@ -78,8 +78,8 @@ def record_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.milestones import record_step, resolve_student
-    from dangvien_cli.pipeline import PipelineError, step_by_slug
+    from dangvien_cli.admission.milestones import record_step, resolve_student
+    from dangvien_cli.admission.pipeline import PipelineError, step_by_slug
 
     try:
         step_info = step_by_slug(step)
@@ -143,7 +143,7 @@ def history_command(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.milestones import history, resolve_student
+    from dangvien_cli.admission.milestones import history, resolve_student
 
     db = state(ctx).open_db()
     with db.session() as session:

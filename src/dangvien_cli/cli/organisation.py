@@ -12,7 +12,7 @@ from dangvien_cli.cli import state, stdout_console
 from dangvien_cli.cli.common import os_user, parse_date_option, period_option, today
 
 if TYPE_CHECKING:
-    from dangvien_cli.organisation import Stamp
+    from dangvien_cli.db.audit import Stamp
 
 unit_app = typer.Typer(
     help="""Các đơn vị đảng (tỉnh, xã/phường, đảng ủy cơ sở… — một cây nhiều cấp).
@@ -56,7 +56,7 @@ KINDS_HELP = "Loại: tinh, huyen, xa, phuong, dac-khu, dang-uy-co-so, khac."
 
 
 def _stamp(ctx: typer.Context) -> Stamp:
-    from dangvien_cli.organisation import Stamp
+    from dangvien_cli.db.audit import Stamp
 
     return Stamp(now=datetime.now().astimezone(), user=os_user(), command=state(ctx).command)
 
@@ -81,7 +81,7 @@ def unit_add(
         str | None, typer.Option("--parent", help="Đơn vị cấp trên.", metavar="TÊN")
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import add_unit
+    from dangvien_cli.organisation.units import add_unit
 
     db = state(ctx).open_db()
     with db.session(write=True) as session:
@@ -109,9 +109,9 @@ def unit_list(
 ) -> None:
     from sqlalchemy import select
 
-    from dangvien_cli.models import school_t
-    from dangvien_cli.organisation import UNIT_KINDS, unit_tree
-    from dangvien_cli.text import collation_key
+    from dangvien_cli.core.text import collation_key
+    from dangvien_cli.db.models import school_t
+    from dangvien_cli.organisation.units import UNIT_KINDS, unit_tree
 
     db = state(ctx).open_db()
     with db.session() as session:
@@ -185,7 +185,7 @@ def unit_move(
         ),
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import move_unit
+    from dangvien_cli.organisation.units import move_unit
 
     db = state(ctx).open_db()
     with db.session(write=True) as session:
@@ -211,7 +211,7 @@ def school_add(
         str | None, typer.Option("--unit", help="Đơn vị trực thuộc.", metavar="TÊN")
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import add_school
+    from dangvien_cli.organisation.schools import add_school
 
     db = state(ctx).open_db()
     with db.session(write=True) as session:
@@ -257,7 +257,7 @@ def school_move(
         str | None, typer.Option("--on", help="Ngày chuyển (mặc định: hôm nay).", metavar="NGÀY")
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import move_school
+    from dangvien_cli.organisation.schools import move_school
 
     day = parse_date_option(on, "--on") if on else today()
     db = state(ctx).open_db()
@@ -299,7 +299,7 @@ def target_set(
     ] = None,
     admitted: Annotated[int | None, typer.Option("--admitted", help="Số học sinh kết nạp.")] = None,
 ) -> None:
-    from dangvien_cli.organisation import set_target
+    from dangvien_cli.organisation.targets import set_target
 
     db = state(ctx).open_db()
     with db.session(write=True) as session:
@@ -341,7 +341,7 @@ def target_list(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.organisation import list_targets
+    from dangvien_cli.organisation.targets import list_targets
 
     db = state(ctx).open_db()
     with db.session() as session:

@@ -11,7 +11,7 @@ import typer
 
 from dangvien_cli.cli import state, stdout_console
 from dangvien_cli.cli.common import parse_date_option, period_option, today
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -152,12 +152,12 @@ def _scope(session: Session, unit: str | None, school: str | None) -> Scope:
     if unit and school:
         raise UsageError("Chỉ dùng một trong hai: --unit hoặc --school.")
     if unit:
-        from dangvien_cli.units import resolve_unit
+        from dangvien_cli.organisation.units import resolve_unit
 
         unit_id, name = resolve_unit(session, unit)
         return Scope(unit_id=unit_id, school_id=None, name=name)
     if school:
-        from dangvien_cli.schools import resolve_school
+        from dangvien_cli.organisation.schools import resolve_school
 
         found = resolve_school(session, school)
         assert found.id is not None

@@ -10,7 +10,7 @@ import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
 from dangvien_cli.cli.common import parse_date_option, today
-from dangvien_cli.errors import ExitCode
+from dangvien_cli.core.errors import ExitCode
 
 BACKUP_HELP = """Sao lưu cơ sở dữ liệu SQLite vào tệp ĐƯỜNG_DẪN, an toàn cả khi người khác đang
 ghi (dùng cơ chế sao lưu trực tuyến của SQLite). Bản sao chỉ chủ tệp đọc được (0600). Không ghi
@@ -60,8 +60,8 @@ def backup_command(
 ) -> None:
     from rich.markup import escape
 
-    from dangvien_cli.db import locate, permission_warning
-    from dangvien_cli.safety import backup, human_size
+    from dangvien_cli.db.backup import backup, human_size
+    from dangvien_cli.db.engine import locate, permission_warning
 
     location = locate(state(ctx).db)
     warning = permission_warning(location.path)
@@ -78,8 +78,8 @@ def check_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.config import current_rules
-    from dangvien_cli.safety import check
+    from dangvien_cli.admission.checks import check
+    from dangvien_cli.db.settings import current_rules
 
     db = state(ctx).open_db()
     with db.session() as session:
@@ -116,7 +116,7 @@ def audit_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.safety import audit_lines
+    from dangvien_cli.db.audit import audit_lines
 
     day = parse_date_option(since, "--since") if since else None
     db = state(ctx).open_db()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 
 HELP = """Tạo tệp danh sách mẫu (.xlsx) để điền rồi nhập bằng `dangvien import`.
 
@@ -48,7 +48,7 @@ def template_command(
         parse_school_year_option,
         parse_term_option,
     )
-    from dangvien_cli.template import write_template
+    from dangvien_cli.roster.template import write_template
 
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"Tệp mẫu phải có đuôi .xlsx (nhận được “{path.name}”).")

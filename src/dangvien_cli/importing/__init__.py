@@ -19,7 +19,10 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.calendar import school_year_label
+from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.legacy import detect_legacy, fix_legacy
+from dangvien_cli.core.text import fold
 from dangvien_cli.importing.layout import (
     GRADED_FIELDS,
     Column,
@@ -36,13 +39,12 @@ from dangvien_cli.importing.rows import (
     column_letter,
     merge_row_errors,
 )
-from dangvien_cli.importing.values import TERM_LABELS, school_year_label
-from dangvien_cli.text import detect_legacy, fix_legacy, fold
+from dangvien_cli.importing.values import TERM_LABELS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from dangvien_cli.importing.store import RosterWriter
+    from dangvien_cli.roster.writer import RosterWriter
 
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
 CHUNK_ROWS = 20_000  # rows checked, then written, at a time
@@ -231,8 +233,8 @@ def _import_file(
 ) -> FileReport:
     from sqlalchemy import insert, update
 
-    from dangvien_cli.importing.store import RosterWriter
-    from dangvien_cli.models import batch_t
+    from dangvien_cli.db.models import batch_t
+    from dangvien_cli.roster.writer import RosterWriter
 
     progress = progress or NoProgress()
     report = FileReport(path=str(path))
@@ -281,7 +283,7 @@ def _import_file(
                 continue
             planned.append(_plan(path, sheet, table, options, report))
     if not planned and not milestone_tables:
-        from dangvien_cli.errors import UnreadableFileError
+        from dangvien_cli.core.errors import UnreadableFileError
 
         raise UnreadableFileError(
             f"{path.name}: không tìm thấy bảng danh sách học sinh nào — cần một dòng tiêu đề cột "
@@ -314,7 +316,7 @@ def _import_file(
         if school_id is not None:
             school_ids.add(school_id)
     if planned and not milestone_tables and not any(p.report.rows for p in planned):
-        from dangvien_cli.errors import UnreadableFileError
+        from dangvien_cli.core.errors import UnreadableFileError
 
         empty = planned[0].table
         raise UnreadableFileError(
@@ -438,7 +440,7 @@ def _import_table(
     A row is first compared with what the database says last wrote its student (the digest
     of its cells, TableParser.digest): the same row again is unchanged without being parsed.
     The other rows are parsed, and written."""
-    from dangvien_cli.importing.store import ensure_school_year
+    from dangvien_cli.organisation.schools import ensure_school_year
 
     table = plan.table
     parser = plan.parser
@@ -565,12 +567,12 @@ def _known_target(
     (nothing is created here, and a school name that matches several is left for later)."""
     from sqlalchemy import select
 
-    from dangvien_cli.importing.store import find_school
-    from dangvien_cli.models import year_t
+    from dangvien_cli.db.models import year_t
+    from dangvien_cli.organisation.schools import find_school
 
     school: int | None = None
     if options.school is not None and plan.school == options.school:
-        from dangvien_cli.schools import school_for_import
+        from dangvien_cli.organisation.schools import school_for_import
 
         try:
             found = school_for_import(session, plan.school)
@@ -644,10 +646,10 @@ def _school(
 ) -> tuple[int, str, bool]:
     """The school a table goes to. A name typed with --school may be short ("binh lu"), as
     for `students --school`; a name read from a title is taken whole."""
-    from dangvien_cli.importing.store import ensure_school
+    from dangvien_cli.organisation.schools import ensure_school
 
     if options.school is not None and name == options.school:
-        from dangvien_cli.schools import school_for_import
+        from dangvien_cli.organisation.schools import school_for_import
 
         found = school_for_import(session, name)
         if found is not None and found.id is not None:
@@ -661,7 +663,7 @@ def _moved_note(session: Session, former: list[int], school: str) -> str:
 
     from sqlalchemy import select
 
-    from dangvien_cli.models import school_t
+    from dangvien_cli.db.models import school_t
 
     names = dict(
         (int(i), str(n))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
-from dangvien_cli.errors import UnreadableFileError
+from dangvien_cli.core.errors import UnreadableFileError
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # bytes, everything the archive declares, inflated
 MAX_RATIO = 100  # inflated / compressed; real workbooks stay near 10

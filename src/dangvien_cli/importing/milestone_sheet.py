@@ -10,10 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.audit import log
-from dangvien_cli.bulk import bulk_insert
-from dangvien_cli.config import current_rules
-from dangvien_cli.facts import StudentInfo, find_students, load_entries
+from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
+from dangvien_cli.admission.milestones import check_step
+from dangvien_cli.admission.pipeline import STEPS, Entry
+from dangvien_cli.core.text import fold
+from dangvien_cli.db.audit import log
+from dangvien_cli.db.bulk import bulk_insert
+from dangvien_cli.db.models import milestone_t, student_t
+from dangvien_cli.db.settings import current_rules
 from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.rows import (
     RowError,
@@ -22,12 +26,8 @@ from dangvien_cli.importing.rows import (
     display_value,
     merge_row_errors,
 )
-from dangvien_cli.importing.store import chunks
 from dangvien_cli.importing.values import ValueProblem, parse_code, parse_day, parse_text
-from dangvien_cli.milestones import check_step
-from dangvien_cli.models import milestone_t, student_t
-from dangvien_cli.pipeline import STEPS, Entry
-from dangvien_cli.text import fold
+from dangvien_cli.roster.writer import chunks
 
 # Which columns make which step: (step, date field, document number field, mentor field).
 STEP_COLUMNS: tuple[tuple[str, str, str | None, str | None], ...] = (

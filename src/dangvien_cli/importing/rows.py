@@ -14,6 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from dangvien_cli.core.text import clean, fold
 from dangvien_cli.importing.layout import GRADED_FIELDS, Column, Table
 from dangvien_cli.importing.plausible import name_problem, parse_birth
 from dangvien_cli.importing.reader import SheetRows
@@ -32,7 +33,6 @@ from dangvien_cli.importing.values import (
     parse_text,
     parse_yes_no,
 )
-from dangvien_cli.text import clean, fold
 
 FIELD_LABELS = {
     "student_code": "Mã học sinh",
@@ -276,7 +276,7 @@ def parser_version() -> str:
             "dangvien_cli.importing.values",
             "dangvien_cli.importing.plausible",
             "dangvien_cli.importing.layout",
-            "dangvien_cli.text",
+            "dangvien_cli.core.text",
         ):
             module = sys.modules.get(name)
             file = getattr(module, "__file__", None)

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
-from dangvien_cli.grades import (
+from dangvien_cli.core.grades import (
     ACADEMIC,
     CONDUCT,
     SCALE_CODES,
@@ -31,10 +31,10 @@ from dangvien_cli.grades import (
     TT58,
     Grade,
 )
-from dangvien_cli.grades import (
+from dangvien_cli.core.grades import (
     GRADE_RANKS as _GRADE_RANKS,
 )
-from dangvien_cli.text import clean
+from dangvien_cli.core.text import clean
 
 __all__ = [
     "ACADEMIC",
@@ -66,7 +66,6 @@ __all__ = [
     "parse_text",
     "parse_yes_no",
     "scale_from_header",
-    "school_year_label",
 ]
 
 
@@ -753,11 +752,6 @@ def parse_school_year(text: str) -> int | None:
         if _valid_start(first, second):
             return first
     return None
-
-
-def school_year_label(start: int) -> str:
-    """2024 → "2024-2025"."""
-    return f"{start}-{start + 1}"
 
 
 def parse_school_year_option(text: str) -> int:

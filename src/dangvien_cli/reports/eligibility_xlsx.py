@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dangvien_cli.exporting import append_row, save_workbook
+from dangvien_cli.core.exporting import append_row, save_workbook
 
 if TYPE_CHECKING:
-    from dangvien_cli.admission import EligibilityRow
+    from dangvien_cli.admission.lists import EligibilityRow
 
 CRITERIA = {
     "age": "Đủ tuổi",

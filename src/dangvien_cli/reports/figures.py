@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.config import current_rules
-from dangvien_cli.facts import current_classes, find_students, grade12_year
-from dangvien_cli.models import enrollment_t, person_t, school_t, student_t, target_t, youth_t
-from dangvien_cli.organisation import school_year_start, unit_tree
-from dangvien_cli.reports.model import Figures, NamedStudent, Period, Report, ReportRow
-from dangvien_cli.rules.settings import Rules
-from dangvien_cli.text import collation_key, fold
+from dangvien_cli.admission.facts import current_classes, find_students, grade12_year
+from dangvien_cli.core.calendar import Period, school_year_start
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.core.text import collation_key, fold
+from dangvien_cli.db.models import enrollment_t, person_t, school_t, student_t, target_t, youth_t
+from dangvien_cli.db.settings import current_rules
+from dangvien_cli.organisation.units import unit_tree
+from dangvien_cli.reports.model import Figures, NamedStudent, Report, ReportRow
 
 NO_RELIGION = frozenset({"", "khong", "khong ton giao", "khong co", "-"})
 ADMITTED = "quyet-dinh-ket-nap"
@@ -54,7 +55,7 @@ def build_report(
     if scope.school_id is not None:
         school_ids = {scope.school_id}
     elif scope.unit_id is not None:
-        from dangvien_cli.units import descendant_units
+        from dangvien_cli.organisation.units import descendant_units
 
         under = descendant_units(session, scope.unit_id)
         school_ids = {i for i, (_, u) in schools.items() if u in under}
@@ -159,7 +160,7 @@ def _all_figures(
 ) -> dict[int, tuple[Figures, dict[str, list[NamedStudent]]]]:
     """Every school's figures, each one a grouped query over all the schools at once (the rules
     as SQL: sql_rules.py), so that a province of a million students takes a few queries."""
-    from dangvien_cli.sql_rules import (
+    from dangvien_cli.admission.rules.sql import (
         ADMITTED_BY,
         Judge,
         effective_steps,

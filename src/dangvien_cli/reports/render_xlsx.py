@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from dangvien_cli.exporting import append_row, save_workbook
+from dangvien_cli.core.exporting import append_row, save_workbook
 from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES, Figures, Report
 from dangvien_cli.reports.templates import (
     DASH,

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import dangvien_cli.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import dangvien_cli.db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 engine = config.attributes["engine"]

@@ -12,8 +12,15 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.grades import ACADEMIC, CONDUCT, TERM_LABELS, TT22, Grade
-from dangvien_cli.models import (
+from dangvien_cli.core.grades import ACADEMIC, CONDUCT, TERM_LABELS, TT22, Grade
+from dangvien_cli.core.text import (
+    CollationKey,
+    collation_key,
+    fold,
+    name_sort_key,
+    strip_leading_truong,
+)
+from dangvien_cli.db.models import (
     enrollment_t,
     person_t,
     result_t,
@@ -21,13 +28,6 @@ from dangvien_cli.models import (
     student_t,
     year_t,
     youth_t,
-)
-from dangvien_cli.text import (
-    CollationKey,
-    collation_key,
-    fold,
-    name_sort_key,
-    strip_leading_truong,
 )
 
 
@@ -397,8 +397,8 @@ def write_roster_xlsx(path: Path, blocks: list[RosterBlock]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from dangvien_cli.exporting import safe_cells, save_workbook
-    from dangvien_cli.template import COLUMNS
+    from dangvien_cli.core.exporting import safe_cells, save_workbook
+    from dangvien_cli.roster.template import COLUMNS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
@@ -435,6 +435,6 @@ def write_roster_xlsx(path: Path, blocks: list[RosterBlock]) -> None:
 def write_roster_csv(path: Path, blocks: list[RosterBlock]) -> None:
     """The export as CSV (UTF-8 with BOM, comma-separated; see exporting.write_csv), with the
     same title rows, header and one row per student as the .xlsx."""
-    from dangvien_cli.exporting import write_csv
+    from dangvien_cli.core.exporting import write_csv
 
     write_csv(path, (cells for _, cells in roster_rows(blocks)))

@@ -7,13 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dangvien_cli.errors import AmbiguousError, NotFoundError
-from dangvien_cli.text import clean, collation_key, school_key, strip_leading_truong
+from dangvien_cli.core.errors import AmbiguousError, NotFoundError, UsageError
+from dangvien_cli.core.text import clean, collation_key, school_key, strip_leading_truong
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from sqlalchemy.orm import Session
 
-    from dangvien_cli.models import School
+    from dangvien_cli.db.audit import Stamp
+    from dangvien_cli.db.models import School
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def resolve_school(session: Session, query: str) -> School:
     is an error that lists the schools."""
     from sqlalchemy import select
 
-    from dangvien_cli.models import School
+    from dangvien_cli.db.models import School
 
     schools = list(session.scalars(select(School)))
     found = best_matches(schools, query)
@@ -77,7 +80,7 @@ def school_for_import(session: Session, query: str) -> School | None:
     """
     from sqlalchemy import select
 
-    from dangvien_cli.models import School
+    from dangvien_cli.db.models import School
 
     schools = list(session.scalars(select(School)))
     found = best_matches(schools, query)
@@ -124,3 +127,97 @@ def list_schools(conn: Any) -> list[SchoolRow]:
         for sid, name, unit, n, latest in found
     ]
     return sorted(rows, key=lambda r: collation_key(r.name))
+
+
+# -- finding or creating a school and a school year, adding and moving a school ----------
+
+
+def find_school(session: Session, name: str) -> tuple[int, str] | None:
+    from sqlalchemy import select
+
+    from dangvien_cli.db.models import school_t
+
+    row = session.execute(
+        select(school_t.c.id, school_t.c.name).where(school_t.c.name_key == school_key(name))
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def ensure_school(session: Session, name: str, now: datetime) -> tuple[int, str, bool]:
+    """The school of that name (ignoring "Trường", case and diacritics); created if none."""
+    from sqlalchemy import insert
+
+    from dangvien_cli.db.models import school_t
+
+    found = find_school(session, name)
+    if found is not None:
+        return found[0], found[1], False
+    new_id = session.execute(
+        insert(school_t).returning(school_t.c.id),
+        {"name": name, "name_key": school_key(name), "created_at": now},
+    ).scalar_one()
+    return int(new_id), name, True
+
+
+def ensure_school_year(session: Session, start_year: int) -> int:
+    from sqlalchemy import insert, select
+
+    from dangvien_cli.core.calendar import school_year_label
+    from dangvien_cli.db.models import year_t
+
+    found = session.execute(
+        select(year_t.c.id).where(year_t.c.start_year == start_year)
+    ).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    return int(
+        session.execute(
+            insert(year_t).returning(year_t.c.id),
+            {"start_year": start_year, "label": school_year_label(start_year)},
+        ).scalar_one()
+    )
+
+
+def add_school(session: Session, name: str, *, unit: str | None, stamp: Stamp) -> tuple[int, str]:
+    from sqlalchemy import update
+
+    from dangvien_cli.db.models import school_t
+    from dangvien_cli.organisation.units import resolve_unit
+
+    name = clean(name)
+    if find_school(session, name) is not None:
+        raise UsageError(f"Đã có trường “{name}”. Dùng `dangvien school move` để đổi đơn vị.")
+    school_id, school_name, _ = ensure_school(session, name, stamp.now)
+    if unit:
+        unit_id = resolve_unit(session, unit)[0]
+        session.execute(update(school_t).where(school_t.c.id == school_id).values(unit_id=unit_id))
+    stamp.log(session, action="add", entity="school", entity_id=school_id, changes={"unit": unit})
+    return school_id, school_name
+
+
+def move_school(
+    session: Session, name: str, *, unit: str, on: date, stamp: Stamp
+) -> tuple[str, str | None, str]:
+    """Put a school under another unit; its students and records stay as they are, and the
+    move is kept in the audit log with its date."""
+    from sqlalchemy import select, update
+
+    from dangvien_cli.db.models import school_t, unit_t
+    from dangvien_cli.organisation.units import resolve_unit
+
+    school = resolve_school(session, name)
+    unit_id, unit_name = resolve_unit(session, unit)
+    old_name = None
+    if school.unit_id is not None:
+        old_name = session.execute(
+            select(unit_t.c.name).where(unit_t.c.id == school.unit_id)
+        ).scalar_one_or_none()
+    session.execute(update(school_t).where(school_t.c.id == school.id).values(unit_id=unit_id))
+    stamp.log(
+        session,
+        action="move",
+        entity="school",
+        entity_id=school.id,
+        changes={"unit": [school.unit_id, unit_id], "on": on.isoformat()},
+    )
+    return school.name, old_name, unit_name

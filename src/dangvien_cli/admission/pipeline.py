@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from dangvien_cli.errors import UsageError
-from dangvien_cli.text import fold
+from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.text import fold
 
 __all__ = [
     "CEREMONY_WORKING_DAYS",

@@ -21,25 +21,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from dangvien_cli.audit import audit_entry
-from dangvien_cli.bulk import binder, bulk_insert, insert_rows
-from dangvien_cli.importing.rows import Counts, RosterRecord
-from dangvien_cli.importing.values import Grade, grade_of_class, school_year_label
-from dangvien_cli.models import (
+from dangvien_cli.core.seq import CHUNK, chunks
+from dangvien_cli.db.audit import audit_entry
+from dangvien_cli.db.bulk import binder, bulk_insert, insert_rows
+from dangvien_cli.db.models import (
     audit_t,
     enrollment_t,
     person_t,
     result_t,
-    school_t,
     student_t,
-    year_t,
     youth_t,
 )
-from dangvien_cli.seq import CHUNK, chunks
-from dangvien_cli.text import school_key
+from dangvien_cli.importing.rows import Counts, RosterRecord
+from dangvien_cli.importing.values import Grade, grade_of_class
 
 __all__ = [
     "CHUNK",
@@ -47,9 +44,6 @@ __all__ = [
     "Counts",
     "RosterWriter",
     "chunks",
-    "ensure_school",
-    "ensure_school_year",
-    "find_school",
     "grades_for_log",
     "result_values",
     "stored_birth_key",
@@ -113,39 +107,6 @@ class Stored:
     name_key: str
     extra: dict[str, Any] | None
     person: dict[str, Any]
-
-
-def find_school(session: Session, name: str) -> tuple[int, str] | None:
-    row = session.execute(
-        select(school_t.c.id, school_t.c.name).where(school_t.c.name_key == school_key(name))
-    ).first()
-    return None if row is None else (int(row[0]), str(row[1]))
-
-
-def ensure_school(session: Session, name: str, now: datetime) -> tuple[int, str, bool]:
-    """The school of that name (ignoring "Trường", case and diacritics); created if none."""
-    found = find_school(session, name)
-    if found is not None:
-        return found[0], found[1], False
-    new_id = session.execute(
-        insert(school_t).returning(school_t.c.id),
-        {"name": name, "name_key": school_key(name), "created_at": now},
-    ).scalar_one()
-    return int(new_id), name, True
-
-
-def ensure_school_year(session: Session, start_year: int) -> int:
-    found = session.execute(
-        select(year_t.c.id).where(year_t.c.start_year == start_year)
-    ).scalar_one_or_none()
-    if found is not None:
-        return int(found)
-    return int(
-        session.execute(
-            insert(year_t).returning(year_t.c.id),
-            {"start_year": start_year, "label": school_year_label(start_year)},
-        ).scalar_one()
-    )
 
 
 def _birth_key(record_birth: Any) -> str:

@@ -16,11 +16,10 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from dangvien_cli.audit import audit_entry
-from dangvien_cli.db import HEAD_REVISION
-from dangvien_cli.errors import DangvienError, DatabaseError, ExitCode, UsageError
-from dangvien_cli.importing.store import TERM_RANK, chunks, grades_for_log, stored_birth_key
-from dangvien_cli.models import (
+from dangvien_cli.core.errors import DangvienError, DatabaseError, ExitCode, UsageError
+from dangvien_cli.db.audit import audit_entry
+from dangvien_cli.db.engine import HEAD_REVISION
+from dangvien_cli.db.models import (
     audit_t,
     batch_t,
     enrollment_t,
@@ -34,6 +33,7 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
+from dangvien_cli.roster.writer import TERM_RANK, chunks, grades_for_log, stored_birth_key
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -121,7 +121,7 @@ def open_source(path: Path) -> Iterator[Connection]:
     with tempfile.TemporaryDirectory(prefix="dangvien-merge-") as tmp:
         read_path = path
         if revision != HEAD_REVISION:
-            from dangvien_cli.db import backup_sqlite, open_database
+            from dangvien_cli.db.engine import backup_sqlite, open_database
 
             read_path = Path(tmp) / path.name
             backup_sqlite(path, read_path)
@@ -171,7 +171,7 @@ def _known_revision(revision: str) -> bool:
     from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine
 
-    from dangvien_cli.db import _alembic_config
+    from dangvien_cli.db.engine import _alembic_config
 
     script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
     return any(r.revision == revision for r in script.walk_revisions())

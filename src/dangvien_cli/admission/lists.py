@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dangvien_cli.config import current_rules
-from dangvien_cli.facts import Dossier, StudentInfo, find_students, gather
-from dangvien_cli.pipeline import STEPS, Due, current_stage, due, is_candidate
-from dangvien_cli.rules.eligibility import Eligibility, evaluate
-from dangvien_cli.rules.settings import Rules
-from dangvien_cli.sql_rules import OUT_OF_QUESTION
+from dangvien_cli.admission.facts import Dossier, StudentInfo, find_students, gather
+from dangvien_cli.admission.pipeline import STEPS, Due, current_stage, due, is_candidate
+from dangvien_cli.admission.rules.eligibility import Eligibility, evaluate
+from dangvien_cli.admission.rules.sql import OUT_OF_QUESTION
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.db.settings import current_rules
 
 __all__ = [
     "FINISHED",
@@ -66,7 +66,7 @@ def check_eligibility(
     rules = current_rules(session)
     shortlist = None
     if only_eligible:
-        from dangvien_cli.sql_rules import Judge, students_where
+        from dangvien_cli.admission.rules.sql import Judge, students_where
 
         judge = Judge.at(session, as_of, rules)
         stmt = students_where(judge.eligible(), school_ids)

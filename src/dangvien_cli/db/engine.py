@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dangvien_cli.errors import DatabaseError
+from dangvien_cli.core.errors import DatabaseError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
-from dangvien_cli.rules.settings import Rules, rank_of
+from dangvien_cli.core.settings import Rules, rank_of
 
 __all__ = [
     "CRITERIA",

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from dangvien_cli.audit import log
-from dangvien_cli.errors import UsageError
-from dangvien_cli.models import setting_t
-from dangvien_cli.rules.settings import SETTINGS, Rules, SettingError, normalise_setting, rules_from
+from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.settings import SETTINGS, Rules, SettingError, normalise_setting, rules_from
+from dangvien_cli.db.audit import log
+from dangvien_cli.db.models import setting_t
 
 
 @dataclass(frozen=True)

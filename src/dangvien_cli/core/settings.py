@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from dangvien_cli.errors import UsageError
-from dangvien_cli.text import fold
+from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.text import fold
 
 __all__ = [
     "SETTINGS",

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from dangvien_cli.errors import DangvienError
+from dangvien_cli.core.errors import DangvienError
 
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dangvien_cli.exporting import save_workbook
-from dangvien_cli.importing.values import TERM_LABELS, school_year_label
+from dangvien_cli.core.calendar import school_year_label
+from dangvien_cli.core.exporting import save_workbook
+from dangvien_cli.importing.values import TERM_LABELS
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,15 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.audit import log
-from dangvien_cli.config import current_rules
-from dangvien_cli.errors import AmbiguousError, NotFoundError, UsageError
-from dangvien_cli.facts import StudentInfo, find_students, load_entries
-from dangvien_cli.models import audit_t, batch_t, milestone_t, student_t
-from dangvien_cli.pipeline import STEPS, Entry, Step, order_problems
-from dangvien_cli.rules.eligibility import age_eligible_from, format_date
-from dangvien_cli.rules.settings import Rules
-from dangvien_cli.text import collation_key, fold
+from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
+from dangvien_cli.admission.pipeline import STEPS, Entry, Step, order_problems
+from dangvien_cli.admission.rules.eligibility import age_eligible_from, format_date
+from dangvien_cli.core.errors import AmbiguousError, NotFoundError, UsageError
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.core.text import collation_key, fold
+from dangvien_cli.db.audit import log
+from dangvien_cli.db.models import audit_t, batch_t, milestone_t, student_t
+from dangvien_cli.db.settings import current_rules
 
 
 class RefusedError(UsageError):

@@ -32,7 +32,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from dangvien_cli.models import (
+from dangvien_cli.admission.rules.eligibility import (
+    TERMS,
+    add_months,
+    age_eligible_from,
+    leave_date,
+    result_counts_from,
+)
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.db.models import (
     enrollment_t,
     milestone_t,
     person_t,
@@ -41,14 +49,6 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
-from dangvien_cli.rules.eligibility import (
-    TERMS,
-    add_months,
-    age_eligible_from,
-    leave_date,
-    result_counts_from,
-)
-from dangvien_cli.rules.settings import Rules
 
 __all__ = [
     "ADMITTED_BY",

@@ -11,8 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.grades import Grade
-from dangvien_cli.models import (
+from dangvien_cli.admission.pipeline import Entry, effective
+from dangvien_cli.admission.rules.eligibility import ResultFact, StudentFacts
+from dangvien_cli.core.grades import Grade
+from dangvien_cli.core.seq import chunks
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.db.models import (
     enrollment_t,
     milestone_t,
     person_t,
@@ -22,11 +26,7 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
-from dangvien_cli.pipeline import Entry, effective
-from dangvien_cli.rules.eligibility import ResultFact, StudentFacts
-from dangvien_cli.rules.settings import Rules
-from dangvien_cli.seq import chunks
-from dangvien_cli.students import birth_display, birth_iso, listing_order
+from dangvien_cli.roster.students import birth_display, birth_iso, listing_order
 
 
 @dataclass
