@@ -18,7 +18,8 @@ import pytest
 
 import dangvien_cli.importing as importing
 from builders import Kid, plain_roster
-from dangvien_cli.importing import rows, store
+from dangvien_cli.importing import rows
+from dangvien_cli.roster import writer as store
 from dbcheck import query, snapshot
 
 D = dt.date

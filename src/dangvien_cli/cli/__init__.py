@@ -1,4 +1,9 @@
-"""The command line: the Typer app, its global options, and where errors become exit codes."""
+"""The command line: the Typer app, its global options, and where errors become exit codes.
+
+Each command group is one module: parse, open the context, call one domain function, render.
+
+May import: every other package.
+"""
 
 from __future__ import annotations
 

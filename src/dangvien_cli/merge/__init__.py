@@ -1,4 +1,8 @@
-"""Merging a school's SQLite file into this database: new rows added, differing values settled."""
+"""Merging a school's SQLite file into this database: new rows added, differing values settled.
+
+May import: dangvien_cli.core, .db, .organisation and .roster (identity: the same rules as an
+import).
+"""
 
 from __future__ import annotations
 
