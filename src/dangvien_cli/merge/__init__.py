@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from dangvien_cli.core.errors import DangvienError, DatabaseError, ExitCode, UsageError
+from dangvien_cli.core.seq import chunks
 from dangvien_cli.db.audit import audit_entry
 from dangvien_cli.db.engine import HEAD_REVISION
 from dangvien_cli.db.models import (
@@ -37,7 +38,8 @@ from dangvien_cli.db.models import (
     year_t,
     youth_t,
 )
-from dangvien_cli.roster.writer import TERM_RANK, chunks, grades_for_log, stored_birth_key
+from dangvien_cli.roster.identity import TERM_RANK, stored_birth_key
+from dangvien_cli.roster.records import grades_for_log
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
