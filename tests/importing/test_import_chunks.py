@@ -19,7 +19,7 @@ import pytest
 import dangvien_cli.importing as importing
 from builders import Kid, plain_roster
 from dangvien_cli.importing import rows
-from dangvien_cli.roster import writer as store
+from dangvien_cli.roster import sqlite_bulk as store
 from dbcheck import query, snapshot
 
 D = dt.date

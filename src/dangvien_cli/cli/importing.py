@@ -159,7 +159,7 @@ def import_command(
                         report.written = False
                         session.rollback()
                         if strict and report.rejected:
-                            from dangvien_cli.importing.rows import Counts
+                            from dangvien_cli.roster.records import Counts
 
                             for sheet in report.sheets:
                                 sheet.counts = Counts()

@@ -26,7 +26,7 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     dialect = conn.dialect
     columns = list(rows[0])
     compiled = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
-    processors = [(c, table.c[c].type._cached_bind_processor(dialect)) for c in columns]
+    processors = [(c, _bind_processor(table.c[c], dialect)) for c in columns]
     active = [(c, p) for c, p in processors if p is not None]
     if active:
         rows = [dict(row) for row in rows]
@@ -55,10 +55,21 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     conn.exec_driver_sql(str(compiled), params)
 
 
+def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The dialect's conversion of a value of `column` into what the driver is given (None: the
+    value as it is), through SQLAlchemy's public API: the type's dialect implementation and its
+    bind processor — what SQLAlchemy's private, memoised _cached_bind_processor returns. Asked
+    once per column and statement, so its memo is not missed."""
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor
+
+
 def binder(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any]:
     """What the driver is given for a value of `column` (the dialect's way of storing dates,
     timestamps, booleans, JSON), each distinct value converted once; None stays None."""
-    process = column.type._cached_bind_processor(dialect)
+    process = _bind_processor(column, dialect)
     if process is None:
         return _same
     seen: dict[Any, Any] = {}

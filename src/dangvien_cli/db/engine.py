@@ -167,6 +167,15 @@ def alembic_head() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this program's migrations know: the head and all before it."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
+    return {r.revision for r in script.walk_revisions()}
+
+
 def backup_sqlite(source: Path, target: Path) -> None:
     """Copy a SQLite database with SQLite's online backup: safe while another process writes."""
     src = sqlite3.connect(source)
@@ -243,14 +252,9 @@ def _migrate(
     notify: Callable[[str], None],
 ) -> None:
     from alembic import command
-    from alembic.script import ScriptDirectory
 
     if revision is not None:
-        known = {
-            r.revision
-            for r in ScriptDirectory.from_config(_alembic_config(engine)).walk_revisions()
-        }
-        if revision not in known:
+        if revision not in known_revisions():
             raise DatabaseError(
                 f"Cơ sở dữ liệu {location.display} có phiên bản lược đồ {revision}, mới hơn "
                 "phiên bản dangvien này hiểu được. Hãy cập nhật dangvien."

@@ -31,15 +31,9 @@ from dangvien_cli.importing.layout import (
     find_tables,
 )
 from dangvien_cli.importing.reader import Sheet, SheetRows, read_workbook
-from dangvien_cli.importing.rows import (
-    Counts,
-    RosterRecord,
-    RowError,
-    TableParser,
-    column_letter,
-    merge_row_errors,
-)
+from dangvien_cli.importing.rows import RowError, TableParser, column_letter, merge_row_errors
 from dangvien_cli.importing.values import TERM_LABELS
+from dangvien_cli.roster.records import Counts, RosterRecord
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
 from dangvien_cli.admission.milestones import check_step
 from dangvien_cli.admission.pipeline import STEPS, Entry
+from dangvien_cli.core.seq import chunks
 from dangvien_cli.core.text import fold
 from dangvien_cli.db.audit import log
 from dangvien_cli.db.bulk import bulk_insert
@@ -27,7 +28,6 @@ from dangvien_cli.importing.rows import (
     merge_row_errors,
 )
 from dangvien_cli.importing.values import ValueProblem, parse_code, parse_day, parse_text
-from dangvien_cli.roster.writer import chunks
 
 # Which columns make which step: (step, date field, document number field, mentor field).
 STEP_COLUMNS: tuple[tuple[str, str, str | None, str | None], ...] = (

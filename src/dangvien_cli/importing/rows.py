@@ -33,6 +33,7 @@ from dangvien_cli.importing.values import (
     parse_text,
     parse_yes_no,
 )
+from dangvien_cli.roster.records import RosterRecord
 
 FIELD_LABELS = {
     "student_code": "Mã học sinh",
@@ -107,35 +108,6 @@ def merge_row_errors(errors: list[RowError]) -> RowError:
         cells=first.cells,
         headers=first.headers,
     )
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-
-
-@dataclass(slots=True)
-class RosterRecord:
-    """One student as a roster row gives them. Fields whose column is absent stay unset."""
-
-    row: int
-    code: str | None
-    full_name: str
-    name_key: str
-    birth: BirthDate | None
-    values: dict[str, object]  # person/enrollment fields present in the table → parsed value
-    results: dict[str, dict[str, Grade | None]]  # term → {"academic"|"conduct": grade}
-    youth_union: bool | None  # None: no such column
-    youth_union_joined: date | None
-    extra: dict[str, str]
-    cells: list[object]
 
 
 def display_value(value: object) -> str:
