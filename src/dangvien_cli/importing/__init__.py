@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dangvien_cli.core.calendar import school_year_label
 from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.grades import TERM_LABELS
 from dangvien_cli.core.legacy import detect_legacy, fix_legacy
 from dangvien_cli.core.text import fold
 from dangvien_cli.importing.layout import (
@@ -39,7 +40,6 @@ from dangvien_cli.importing.rows import (
     column_letter,
     merge_row_errors,
 )
-from dangvien_cli.importing.values import TERM_LABELS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
 from dangvien_cli.admission.milestones import check_step
 from dangvien_cli.admission.pipeline import STEPS, Entry
+from dangvien_cli.core.cells import ValueProblem
+from dangvien_cli.core.dates import parse_day
 from dangvien_cli.core.text import fold
 from dangvien_cli.db.audit import log
 from dangvien_cli.db.bulk import bulk_insert
@@ -26,7 +28,7 @@ from dangvien_cli.importing.rows import (
     display_value,
     merge_row_errors,
 )
-from dangvien_cli.importing.values import ValueProblem, parse_code, parse_day, parse_text
+from dangvien_cli.importing.values import parse_code, parse_text
 from dangvien_cli.roster.writer import chunks
 
 # Which columns make which step: (step, date field, document number field, mentor field).

@@ -11,7 +11,8 @@ import datetime
 import unicodedata
 from typing import Final
 
-from dangvien_cli.importing.values import BirthDate, ValueProblem, parse_date
+from dangvien_cli.core.cells import ValueProblem
+from dangvien_cli.core.dates import BirthDate, parse_date
 
 NAME_MAX: Final = 100  # characters
 AGE_MIN: Final = 10  # on 1 September of the roster's school year

@@ -14,20 +14,18 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from dangvien_cli.core.cells import ValueProblem
+from dangvien_cli.core.classes import grade_of_class, parse_class_name
+from dangvien_cli.core.dates import BirthDate, parse_date
+from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.text import clean, fold
 from dangvien_cli.importing.layout import GRADED_FIELDS, Column, Table
 from dangvien_cli.importing.plausible import name_problem, parse_birth
 from dangvien_cli.importing.reader import SheetRows
 from dangvien_cli.importing.values import (
-    BirthDate,
-    Grade,
-    ValueProblem,
     default_scale,
-    grade_of_class,
     is_ambiguous,
-    parse_class_name,
     parse_code,
-    parse_date,
     parse_gender,
     parse_grade,
     parse_text,

@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
+from dangvien_cli.core.classes import grade_of_class
+from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.seq import CHUNK, chunks
 from dangvien_cli.db.audit import audit_entry
 from dangvien_cli.db.bulk import binder, bulk_insert, insert_rows
@@ -36,7 +38,6 @@ from dangvien_cli.db.models import (
     youth_t,
 )
 from dangvien_cli.importing.rows import Counts, RosterRecord
-from dangvien_cli.importing.values import Grade, grade_of_class
 
 __all__ = [
     "CHUNK",
