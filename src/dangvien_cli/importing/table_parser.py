@@ -5,14 +5,13 @@ and the re-import digest that lets an unchanged row skip parsing (PARSER_VERSION
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, Final
 
 from dangvien_cli.core.cells import ValueProblem
-from dangvien_cli.core.classes import grade_of_class, parse_class_name
+from dangvien_cli.core.classes import parse_class_name
 from dangvien_cli.core.dates import BirthDate, parse_date
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.text import fold
@@ -28,9 +27,8 @@ from dangvien_cli.importing.rows import (
     is_filled,
     rows_between,
 )
+from dangvien_cli.importing.scales import decide_scales
 from dangvien_cli.importing.values import (
-    default_scale,
-    is_ambiguous,
     parse_code,
     parse_gender,
     parse_grade,
@@ -131,6 +129,23 @@ def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
     return parse
 
 
+def _value_parsers(fields: dict[str, Column]) -> list[tuple[str, _ColumnParser]]:
+    """The parsers of the person values a table has, in the order the record has always listed
+    them (the re-import digest depends on it)."""
+    f = fields
+    plan: list[tuple[str, _ColumnParser]] = []
+    for name, parse in (("gender", parse_gender), ("ethnicity", parse_text)):
+        if name in f:
+            plan.append((name, _ColumnParser(f[name], parse, cache=True)))
+    if "female" in f and "gender" not in f:
+        plan.append(("gender", _ColumnParser(f["female"], _female, cache=True)))
+    if "religion" in f:
+        plan.append(("religion", _ColumnParser(f["religion"], parse_text, cache=True)))
+    if "national_id" in f:  # one per person: nothing to remember
+        plan.append(("national_id", _ColumnParser(f["national_id"], parse_code, cache=False)))
+    return plan
+
+
 class TableParser:
     """Parses the data rows of one roster table, with the scale of each grade column decided.
 
@@ -154,7 +169,9 @@ class TableParser:
         self.class_name = class_name
         self.fields = table.fields
         self.graded = [c for c in table.columns if c.field in GRADED_FIELDS]
-        self.scales = self._decide_scales()
+        self.scales = decide_scales(
+            table, rows, self.graded, class_name=class_name, school_year=school_year
+        )
         # Decided once for the table, used on every row: (column, kind, term, scale).
         distinct_terms = len({c.term for c in self.graded})
         self.grade_plan = [
@@ -181,19 +198,7 @@ class TableParser:
             if "date_of_birth" in f
             else None
         )
-        # The person values, in the order the record has always listed them (the re-import
-        # digest depends on it).
-        plan: list[tuple[str, _ColumnParser]] = []
-        for name, parse in (("gender", parse_gender), ("ethnicity", parse_text)):
-            if name in f:
-                plan.append((name, _ColumnParser(f[name], parse, cache=True)))
-        if "female" in f and "gender" not in f:
-            plan.append(("gender", _ColumnParser(f["female"], _female, cache=True)))
-        if "religion" in f:
-            plan.append(("religion", _ColumnParser(f["religion"], parse_text, cache=True)))
-        if "national_id" in f:  # one per person: nothing to remember
-            plan.append(("national_id", _ColumnParser(f["national_id"], parse_code, cache=False)))
-        self._values = plan
+        self._values = _value_parsers(f)
         self._class = (
             _ColumnParser(f["class_name"], parse_class_name, cache=True)
             if class_name is None and "class_name" in f
@@ -284,6 +289,73 @@ class TableParser:
             klass = self.table.context.class_name
         return klass  # type: ignore[return-value]
 
+    def _identity(
+        self, r: int, row: list[object], errors: list[RowError]
+    ) -> tuple[str | None, str]:
+        """The row's student code (None when absent or not valid) and full name ("" when
+        absent), with their errors."""
+        fail = self._fail
+        code = None
+        col = self._code
+        if col is not None:
+            raw = row[col.index]
+            if raw.__class__ is str and raw.isdigit() and raw.isascii() and len(raw) <= 30:
+                code = raw  # the usual code, as parse_code gives it back
+            else:
+                try:
+                    code = parse_code(raw)
+                except ValueProblem as exc:
+                    fail(errors, r, row, col, raw, exc.reason)
+        full_name = ""
+        col = self._name
+        if col is not None:
+            raw = row[col.index]
+            full_name = parse_text(raw) or ""
+            if not full_name:
+                fail(errors, r, row, col, raw, "Thiếu họ và tên học sinh.")
+            elif (problem := name_problem(full_name)) is not None:
+                fail(errors, r, row, col, raw, problem)
+        elif code is None:
+            fail(errors, r, row, None, "", "Dòng không có mã học sinh và họ tên.")
+        return code, full_name
+
+    def _youth_union(
+        self, r: int, row: list[object], errors: list[RowError]
+    ) -> tuple[bool | None, date | None]:
+        """Whether the student is in the Youth Union (None: no such column) and since when."""
+        youth: bool | None = None
+        cell = self._youth
+        if cell is not None:
+            got = self._read(cell, r, row, errors)
+            if got is not _MISSING:
+                youth = got  # type: ignore[assignment]
+        joined: date | None = None
+        cell = self._joined
+        if cell is not None:
+            got = self._read(cell, r, row, errors)
+            if got is not _MISSING:
+                joined = got  # type: ignore[assignment]
+            if joined is not None and youth is None:
+                youth = True  # a join date says as much as a tick
+            if joined is not None and youth is False and self._youth is not None:
+                youth = True
+        return youth, joined
+
+    def _results(
+        self, r: int, row: list[object], errors: list[RowError]
+    ) -> dict[str, dict[str, Grade | None]]:
+        """The row's grades: term → {"academic"|"conduct": grade}."""
+        results: dict[str, dict[str, Grade | None]] = {}
+        for cell, kind, term in self._grades:
+            got = self._read(cell, r, row, errors)
+            if got is _MISSING:
+                continue
+            by_kind = results.get(term)
+            if by_kind is None:
+                by_kind = results[term] = {}
+            by_kind[kind] = got  # type: ignore[assignment]
+        return results
+
     def _read(
         self, cell: _ColumnParser, r: int, row: list[object], errors: list[RowError]
     ) -> object:
@@ -355,82 +427,12 @@ class TableParser:
             return column.term  # columns for several terms: each keeps its own
         return self.term or column.term or self.table.context.term
 
-    def _decide_scales(self) -> dict[int, str]:
-        """A grade column's scale: its own unambiguous values decide; else the other grade
-        column of the same term, if its values decided; else its header wording; else the
-        scale the school year and grade imply."""
-        grade = None
-        klass = self.class_name or self.table.context.class_name
-        if klass:
-            grade = grade_of_class(klass)
-        decided: dict[int, str] = {}
-        for col in self.graded:
-            kind = "academic" if col.field == "academic" else "conduct"
-            votes: Counter[str] = Counter()
-            for row in rows_between(self.rows, self.table.first_row, self.table.end_row):
-                value = row[col.index] if col.index < len(row) else ""
-                if not is_filled(value) or is_ambiguous(value, kind):
-                    continue
-                try:
-                    parsed = parse_grade(value, kind=kind, scale=None)
-                except ValueProblem:
-                    continue
-                if parsed is not None:
-                    votes[parsed.scale] += 1
-                    if votes.total() >= 500:  # enough to know; a long table need not be read twice
-                        break
-            if votes:
-                decided[col.index] = votes.most_common(1)[0][0]
-        scales = dict(decided)
-        for col in self.graded:
-            if col.index in scales:
-                continue
-            sibling = next(
-                (
-                    decided[c.index]
-                    for c in self.graded
-                    if c.index in decided and c.field != col.field and c.term == col.term
-                ),
-                None,
-            )
-            if sibling is not None:
-                scales[col.index] = sibling
-            elif col.scale_hint:
-                scales[col.index] = col.scale_hint
-            elif self.school_year is not None:
-                scales[col.index] = default_scale(self.school_year, grade)
-            else:
-                scales[col.index] = "tt58"
-        return scales
-
     def parse(self, r: int, row: list[object]) -> RosterRecord | list[RowError]:
         if len(row) < self.width:  # short rows (calamine trims trailing blanks) read as blank
             row = [*row, *([""] * (self.width - len(row)))]
         errors: list[RowError] = []
-        fail = self._fail
         read = self._read
-        code = None
-        col = self._code
-        if col is not None:
-            raw = row[col.index]
-            if raw.__class__ is str and raw.isdigit() and raw.isascii() and len(raw) <= 30:
-                code = raw  # the usual code, as parse_code gives it back
-            else:
-                try:
-                    code = parse_code(raw)
-                except ValueProblem as exc:
-                    fail(errors, r, row, col, raw, exc.reason)
-        full_name = ""
-        col = self._name
-        if col is not None:
-            raw = row[col.index]
-            full_name = parse_text(raw) or ""
-            if not full_name:
-                fail(errors, r, row, col, raw, "Thiếu họ và tên học sinh.")
-            elif (problem := name_problem(full_name)) is not None:
-                fail(errors, r, row, col, raw, problem)
-        elif code is None:
-            fail(errors, r, row, None, "", "Dòng không có mã học sinh và họ tên.")
+        code, full_name = self._identity(r, row, errors)
         values: dict[str, object] = {}
         birth: BirthDate | None = None
         cell = self._birth
@@ -451,31 +453,8 @@ class TableParser:
         if klass is None:
             klass = self.table.context.class_name
         values["class_name"] = klass
-        youth: bool | None = None
-        cell = self._youth
-        if cell is not None:
-            got = read(cell, r, row, errors)
-            if got is not _MISSING:
-                youth = got  # type: ignore[assignment]
-        joined: date | None = None
-        cell = self._joined
-        if cell is not None:
-            got = read(cell, r, row, errors)
-            if got is not _MISSING:
-                joined = got  # type: ignore[assignment]
-            if joined is not None and youth is None:
-                youth = True  # a join date says as much as a tick
-            if joined is not None and youth is False and self._youth is not None:
-                youth = True
-        results: dict[str, dict[str, Grade | None]] = {}
-        for cell, kind, term in self._grades:
-            got = read(cell, r, row, errors)
-            if got is _MISSING:
-                continue
-            by_kind = results.get(term)
-            if by_kind is None:
-                by_kind = results[term] = {}
-            by_kind[kind] = got  # type: ignore[assignment]
+        youth, joined = self._youth_union(r, row, errors)
+        results = self._results(r, row, errors) if self._grades else {}
         extra = (
             {
                 c.header: display_value(row[c.index])
