@@ -25,6 +25,7 @@ BL = "THPT Bình Lư"
 TP = "THPT Tân Phong"
 SY = ["--school-year", "2024-2025"]
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
+SHOWN_TIME = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")  # when a step was recorded, on screen
 
 
 def kid(code: str, name: str, born: Any, gender: str = "Nam", ethnicity: str = "Kinh",
@@ -211,7 +212,8 @@ def play_raw(db: str, commands: list[list[object]], tmp: Path) -> list[dict[str,
     out: list[dict[str, Any]] = []
 
     def plain(text: str) -> str:
-        return TIMESTAMP.sub("<time>", text.replace(str(tmp), "<tmp>"))
+        text = TIMESTAMP.sub("<time>", text.replace(str(tmp), "<tmp>"))
+        return SHOWN_TIME.sub("<time>", text)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DANGVIEN_TODAY", TODAY)
