@@ -340,7 +340,7 @@ def check(outcome: Outcome) -> None:
 ROWS = 300
 # The importer checks and writes a table CHUNK_ROWS rows at a time (20,000), all in the file's
 # one transaction: with 64 here, the 300 rows go in five chunks, and kills fall between them.
-SMALL_CHUNKS: dict[str, object] = {"dangvien_cli.importing:CHUNK_ROWS": 64}
+SMALL_CHUNKS: dict[str, object] = {"dangvien_cli.importing.tables:CHUNK_ROWS": 64}
 
 
 def test_import_into_an_empty_database_killed_anywhere(forkers, tmp_path):

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from dangvien_cli.core.classes import parse_class_name
 from dangvien_cli.core.errors import DangvienError
 from dangvien_cli.core.exporting import append_row, csv_cell, escape_formula, write_csv
-from dangvien_cli.importing.values import parse_class_name, parse_text
+from dangvien_cli.importing.values import parse_text
 
 # Each prefix a spreadsheet takes for the start of a formula, in a made-up value.
 DANGEROUS = [

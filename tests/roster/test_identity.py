@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from builders import Kid, plain_roster, run_on
-from dangvien_cli.importing.values import BirthDate
+from dangvien_cli.core.dates import BirthDate
 from dangvien_cli.merge.hanging import youth_newer
 from dangvien_cli.merge.students import our_index, their_who
 from dangvien_cli.roster.changes import youth_wins

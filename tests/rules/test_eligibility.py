@@ -29,8 +29,8 @@ from dangvien_cli.admission.rules.eligibility import (
     required_criteria,
     result_counts_from,
 )
+from dangvien_cli.core.grades import TERM_LABELS
 from dangvien_cli.core.settings import Rules
-from dangvien_cli.importing.values import TERM_LABELS
 
 D = date
 DEFAULT = Rules()

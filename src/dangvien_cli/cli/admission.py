@@ -120,7 +120,8 @@ def eligible_command(
 def _class_option(class_name: str | None) -> str | None:
     if class_name is None:
         return None
-    from dangvien_cli.importing.values import ValueProblem, parse_class_name
+    from dangvien_cli.core.cells import ValueProblem
+    from dangvien_cli.core.classes import parse_class_name
 
     try:
         return parse_class_name(class_name)

@@ -34,7 +34,8 @@ def os_user() -> str | None:
 
 def parse_date_option(text: str, option: str) -> date:
     """A date typed on the command line: dd/mm/yyyy (day first) or ISO yyyy-mm-dd."""
-    from dangvien_cli.importing.values import ValueProblem, parse_day
+    from dangvien_cli.core.cells import ValueProblem
+    from dangvien_cli.core.dates import parse_day
 
     try:
         value = parse_day(text.strip())
@@ -71,9 +72,9 @@ def period_option(
     end: str | None,
 ) -> Period:
     """The period from --year, --school-year or --from/--to (school years start as configured)."""
-    from dangvien_cli.core.calendar import period_of
+    from dangvien_cli.core.calendar import parse_school_year_option, period_of
+    from dangvien_cli.core.cells import ValueProblem
     from dangvien_cli.db.settings import current_rules
-    from dangvien_cli.importing.values import ValueProblem, parse_school_year_option
 
     try:
         sy = parse_school_year_option(school_year) if school_year else None

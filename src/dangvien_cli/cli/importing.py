@@ -51,14 +51,11 @@ def _options(
     class_name: str | None,
     strict: bool,
 ) -> ImportOptions:
+    from dangvien_cli.core.calendar import parse_school_year_option, parse_term_option
+    from dangvien_cli.core.cells import ValueProblem
+    from dangvien_cli.core.classes import parse_class_name
     from dangvien_cli.core.text import clean
     from dangvien_cli.importing import ImportOptions
-    from dangvien_cli.importing.values import (
-        ValueProblem,
-        parse_class_name,
-        parse_school_year_option,
-        parse_term_option,
-    )
 
     try:
         year = parse_school_year_option(school_year) if school_year else None

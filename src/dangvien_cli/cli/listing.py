@@ -131,11 +131,9 @@ def students_command(
         ),
     ] = None,
 ) -> None:
-    from dangvien_cli.importing.values import (
-        ValueProblem,
-        parse_class_name,
-        parse_school_year_option,
-    )
+    from dangvien_cli.core.calendar import parse_school_year_option
+    from dangvien_cli.core.cells import ValueProblem
+    from dangvien_cli.core.classes import parse_class_name
     from dangvien_cli.organisation.schools import resolve_school
     from dangvien_cli.roster.students import list_students, roster_blocks
 

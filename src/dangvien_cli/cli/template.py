@@ -42,12 +42,9 @@ def template_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")] = False,
 ) -> None:
-    from dangvien_cli.importing.values import (
-        ValueProblem,
-        parse_class_name,
-        parse_school_year_option,
-        parse_term_option,
-    )
+    from dangvien_cli.core.calendar import parse_school_year_option, parse_term_option
+    from dangvien_cli.core.cells import ValueProblem
+    from dangvien_cli.core.classes import parse_class_name
     from dangvien_cli.roster.template import write_template
 
     if path.suffix.lower() != ".xlsx":

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, Final
 
+from dangvien_cli.core.cells import ValueProblem
+from dangvien_cli.core.cells import fold_value as _fold
+from dangvien_cli.core.cells import quote as _quote
+from dangvien_cli.core.dates import MAX_YEAR, MIN_YEAR
 from dangvien_cli.core.errors import UsageError
 from dangvien_cli.core.settings import Rules
+from dangvien_cli.core.text import clean as _clean
 
 
 @dataclass(frozen=True)
@@ -64,3 +71,87 @@ def school_year_start(start_year: int, rules: Rules) -> date:
 def school_year_label(start: int) -> str:
     """2024 → "2024-2025"."""
     return f"{start}-{start + 1}"
+
+
+# --------------------------------------------------------------------------- school years, terms
+
+_SCHOOL_YEAR_RE: Final = re.compile(r"(?<!\d)(\d{4})\s*[-–—/]\s*(\d{4})(?!\d)")
+_SCHOOL_YEAR_EXAMPLE: Final = "hãy ghi dạng 2024-2025 (hoặc 2024 cho năm học 2024-2025)"
+
+
+def _valid_start(first: int, second: int) -> bool:
+    return second == first + 1 and MIN_YEAR <= first < MAX_YEAR
+
+
+def parse_school_year(text: str) -> int | None:
+    """The first calendar year of a school year found in ``text`` ("NĂM HỌC 2024-2025" → 2024).
+
+    The two years must follow each other; None when no school year is found.
+    """
+    for match in _SCHOOL_YEAR_RE.finditer(text):
+        first, second = int(match.group(1)), int(match.group(2))
+        if _valid_start(first, second):
+            return first
+    return None
+
+
+def parse_school_year_option(text: str) -> int:
+    """The --school-year option: "2024-2025", or "2024" meaning 2024-2025."""
+    cleaned = _clean(text)
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) == 4:
+        year = int(cleaned)
+        if MIN_YEAR <= year < MAX_YEAR:
+            return year
+    match = _SCHOOL_YEAR_RE.fullmatch(cleaned)
+    if match is not None:
+        first, second = int(match.group(1)), int(match.group(2))
+        if second != first + 1:
+            raise ValueProblem(
+                f"{_quote(cleaned)} không phải năm học hợp lệ: năm sau phải lớn hơn năm trước "
+                f"đúng 1; {_SCHOOL_YEAR_EXAMPLE}."
+            )
+        if _valid_start(first, second):
+            return first
+    else:
+        found = parse_school_year(cleaned)
+        if found is not None:
+            return found
+    raise ValueProblem(f"{_quote(cleaned)} không phải năm học hợp lệ; {_SCHOOL_YEAR_EXAMPLE}.")
+
+
+# On folded text. Alternatives for term II come before term I so "học kỳ II" is never term I;
+# the word boundaries keep "hk" and "ky" inside other words ("khối", "kinh") from matching.
+_TERM_RE: Final = re.compile(
+    r"\b(?:"
+    r"(?:hoc\s*k[yi]|hk|k[yi])[\s.:]*(?:(?P<hk2>ii|2|hai)|(?P<hk1>i|1|mot))"
+    r"|(?P<cn>ca\s*nam|cuoi\s*nam|cn)"
+    r")\b"
+)
+
+
+@lru_cache(maxsize=1024)
+def parse_term(text: str) -> str | None:
+    """The term a title, header or option names: "hk1", "hk2", "cn" (cả năm), or None.
+
+    "HỌC KỲ I", "Học kì 1", "HK1", "HKI", "KỲ I" → hk1; "HỌC KỲ II", "HK2", "HKII" → hk2;
+    "CẢ NĂM", "CN", "Cuối năm" → cn. "NĂM HỌC 2024-2025" alone names no term. When a text
+    names several, the first one wins.
+    """
+    match = _TERM_RE.search(_fold(text))
+    if match is None:
+        return None
+    if match.group("hk2") is not None:
+        return "hk2"
+    if match.group("hk1") is not None:
+        return "hk1"
+    return "cn"
+
+
+def parse_term_option(text: str) -> str:
+    """The --term option; raises :class:`ValueProblem` when it names no term."""
+    found = parse_term(text)
+    if found is None:
+        raise ValueProblem(
+            f"{_quote(_clean(text))} không phải học kỳ. Học kỳ phải là hk1, hk2 hoặc cn."
+        )
+    return found

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from dangvien_cli.core.classes import grade_of_class
+from dangvien_cli.core.dates import BirthDate
 from dangvien_cli.core.grades import Grade
-from dangvien_cli.importing.values import BirthDate, grade_of_class
 
 __all__ = [
     "NO_GRADE",
