@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dangvien_cli.cli import state, stderr_console, stdout_console
-from dangvien_cli.cli.common import os_user, today
-from dangvien_cli.core.errors import DangvienError, ExitCode, UsageError
+from dangvien_cli.cli import stderr_console, stdout_console
+from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.core.errors import DangvienError, ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from dangvien_cli.cli.context import CommandContext
     from dangvien_cli.importing import FileReport, ImportOptions
     from dangvien_cli.importing.reader import Sheet
     from dangvien_cli.importing.rows import RowError
@@ -53,24 +54,12 @@ def _options(
 ) -> ImportOptions:
     from dangvien_cli.core.text import clean
     from dangvien_cli.importing import ImportOptions
-    from dangvien_cli.importing.values import (
-        ValueProblem,
-        parse_class_name,
-        parse_school_year_option,
-        parse_term_option,
-    )
 
-    try:
-        year = parse_school_year_option(school_year) if school_year else None
-        term_code = parse_term_option(term) if term else None
-        klass = parse_class_name(class_name) if class_name else None
-    except ValueProblem as exc:
-        raise UsageError(exc.reason) from exc
     return ImportOptions(
         school=clean(school) if school else None,
-        school_year=year,
-        term=term_code,
-        class_name=klass,
+        school_year=school_year_option(school_year),
+        term=term_option(term),
+        class_name=class_option(class_name),
         strict=strict,
     )
 
@@ -117,70 +106,43 @@ def import_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    app_state = state(ctx)
     options = _options(school, school_year, term, class_name, strict)
-    if errors is not None and errors.suffix.lower() != ".xlsx":
-        raise UsageError(f"--errors cần tên tệp .xlsx (nhận được “{errors.name}”).")
+    if errors is not None:
+        output_file(errors, ".xlsx", option="--errors")
     # The first file is read while the database is opened (and its schema created).
     ahead: _ReadAhead | None = _ReadAhead(files[0]) if files else None
-    from dangvien_cli.importing import import_file
-
-    db = app_state.open_db()
     out = stdout_console()
     err = stderr_console()
     reports: list[FileReport] = []
-    failures: list[dict[str, Any]] = []
     outcomes: list[FileReport | dict[str, Any]] = []  # in the order the files were given
     worst = ExitCode.OK
-    user = os_user()
-    for n, path in enumerate(files):
-        current, ahead = ahead, None
-        if n + 1 < len(files) and _small(files[n + 1]):
-            ahead = _ReadAhead(files[n + 1])
-        try:
-            with _progress(err, enabled=not as_json) as progress:
-                sheets = None
-                if current is not None:
-                    progress.reading(path.name)
-                    sheets = current.sheets()
-                with db.session(write=True) as session:
-                    report = import_file(
-                        session,
-                        path,
-                        options,
-                        now=datetime.now().astimezone(),
-                        user=user,
-                        command=app_state.command,
-                        today=today(),
-                        progress=progress,
-                        sheets=sheets,
+    # One transaction per file: the context opens the database only.
+    with command_context(ctx, transaction=False) as c:
+        for n, path in enumerate(files):
+            current, ahead = ahead, None
+            if n + 1 < len(files) and _small(files[n + 1]):
+                ahead = _ReadAhead(files[n + 1])
+            try:
+                with _progress(err, enabled=not as_json) as progress:
+                    report = _import_one(
+                        c, path, current, options, progress, dry_run=dry_run, strict=strict
                     )
-                    if dry_run or (strict and report.rejected):
-                        report.written = False
-                        session.rollback()
-                        if strict and report.rejected:
-                            from dangvien_cli.importing.rows import Counts
+            except DangvienError as exc:
+                outcomes.append(
+                    {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
+                )
+                if not as_json:
+                    from rich.markup import escape
 
-                            for sheet in report.sheets:
-                                sheet.counts = Counts()
-        except DangvienError as exc:
-            failures.append(
-                {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
-            )
-            outcomes.append(failures[-1])
+                    err.print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
+                worst = _worse(worst, exc.exit_code)
+                continue
+            reports.append(report)
+            outcomes.append(report)
+            if report.rejected:
+                worst = _worse(worst, ExitCode.ROWS_REJECTED)
             if not as_json:
-                from rich.markup import escape
-
-                err.print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
-            worst = _worse(worst, exc.exit_code)
-            continue
-        reports.append(report)
-        outcomes.append(report)
-        if report.rejected:
-            worst = _worse(worst, ExitCode.ROWS_REJECTED)
-        if not as_json:
-            _print_report(out, report, strict=strict, dry_run=dry_run)
-    db.close()
+                _print_report(out, report, strict=strict, dry_run=dry_run)
     if errors is not None:
         rejected = [e for r in reports for e in r.errors]
         _write_errors(errors, reports)
@@ -195,6 +157,49 @@ def import_command(
         _print_totals(out, reports)
     if worst != ExitCode.OK:
         raise typer.Exit(int(worst))
+
+
+def _import_one(
+    c: CommandContext,
+    path: Path,
+    ahead: _ReadAhead | None,
+    options: ImportOptions,
+    progress: _RichProgress | _Quiet,
+    *,
+    dry_run: bool,
+    strict: bool,
+) -> FileReport:
+    """One file in its own transaction, stamped with its own time; rolled back on --dry-run,
+    and on --strict when a row is rejected (then nothing counts as created or updated)."""
+    from dangvien_cli.importing import import_file
+
+    sheets = None
+    if ahead is not None:
+        progress.reading(path.name)
+        sheets = ahead.sheets()
+    stamp = c.new_stamp()
+    with c.db.session(write=True) as session:
+        # importing/ takes the stamp's parts one by one (its signature is another's to change)
+        report = import_file(
+            session,
+            path,
+            options,
+            now=stamp.now,
+            user=stamp.user,
+            command=stamp.command,
+            today=c.today,
+            progress=progress,
+            sheets=sheets,
+        )
+        if dry_run or (strict and report.rejected):
+            report.written = False
+            session.rollback()
+            if strict and report.rejected:
+                from dangvien_cli.importing.rows import Counts
+
+                for sheet in report.sheets:
+                    sheet.counts = Counts()
+    return report
 
 
 class _ReadAhead:
