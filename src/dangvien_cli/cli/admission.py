@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,13 +11,14 @@ import typer
 from dangvien_cli.cli import stdout_console
 from dangvien_cli.cli.common import (
     class_option,
+    date_option,
     output_file,
-    parse_date_option,
     school_scope,
     step_option,
     today,
 )
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
     from dangvien_cli.admission.lists import CandidateRow, EligibilityRow
@@ -91,7 +91,7 @@ def eligible_command(
 ) -> None:
     from dangvien_cli.admission.lists import check_eligibility
 
-    day = parse_date_option(as_of, "--as-of") if as_of else today()
+    day = date_option(as_of, "--as-of") or today()
     if xlsx is not None:
         output_file(xlsx, ".xlsx", option="--xlsx")
     klass = class_option(class_name)
@@ -206,7 +206,7 @@ def candidates_command(
 ) -> None:
     from dangvien_cli.admission.lists import list_candidates
 
-    day = parse_date_option(as_of, "--as-of") if as_of else today()
+    day = date_option(as_of, "--as-of") or today()
     stage_slug = step_option(stage).slug if stage else None
     with command_context(ctx) as c:
         scope = school_scope(c.session, school, unit)
@@ -219,7 +219,7 @@ def candidates_command(
             include_finished=show_all,
         )
     if as_json:
-        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        print_json([r.as_json() for r in rows])
         return
     _print_candidates(rows, day)
 

@@ -83,6 +83,11 @@ def parse_date_option(text: str, option: str) -> date:
     return value
 
 
+def date_option(text: str | None, option: str) -> date | None:
+    """An optional date option (--as-of, --from, …): None when not given."""
+    return parse_date_option(text, option) if text else None
+
+
 def school_year_option(text: str | None) -> int | None:
     """--school-year 2024-2025 (or 2024): the year the school year starts."""
     from dangvien_cli.importing.values import parse_school_year_option
@@ -149,7 +154,7 @@ def period_option(
     return period_of(
         year=year,
         school_year=sy,
-        start=parse_date_option(start, "--from") if start else None,
-        end=parse_date_option(end, "--to") if end else None,
+        start=date_option(start, "--from"),
+        end=date_option(end, "--to"),
         rules=rules,
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from dangvien_cli.cli import stdout_console
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 config_app = typer.Typer(
     help="""Xem và đặt các thiết lập dùng chung (cách tính tuổi, mức học lực, tiêu chuẩn bắt
@@ -55,7 +55,7 @@ def show_command(
         rows = list_settings(c.session)
     if as_json:
         data = {r.key: r.value for r in rows}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table

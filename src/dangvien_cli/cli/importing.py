@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,6 +11,7 @@ import typer
 from dangvien_cli.cli import stderr_console, stdout_console
 from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 from dangvien_cli.core.errors import DangvienError, ExitCode
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def import_command(
             else:
                 out.print(f"Không có dòng nào bị từ chối; {errors} chỉ có tiêu đề.")
     if as_json:
-        typer.echo(json.dumps(_json(outcomes), ensure_ascii=False, indent=2))
+        print_json(_json(outcomes))
     elif len(reports) > 1:
         _print_totals(out, reports)
     if worst != ExitCode.OK:

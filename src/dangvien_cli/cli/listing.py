@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ import typer
 from dangvien_cli.cli import stdout_console
 from dangvien_cli.cli.common import class_option, output_file, school_year_option
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
     from dangvien_cli.db.models import School
@@ -70,7 +70,7 @@ def schools_command(
             }
             for r in rows
         ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table
@@ -154,7 +154,7 @@ def students_command(
         blocks = roster_blocks(c.session, rows) if exporting and rows else []
     written = _export_students(blocks, xlsx=xlsx, csv=csv)
     if as_json:
-        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        print_json([r.as_json() for r in rows])
         return
     from rich.markup import escape
 

@@ -10,6 +10,7 @@ import typer
 
 from dangvien_cli.cli import stdout_console
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,7 +81,7 @@ def merge_command(
             report.written = False
             c.session.rollback()
     if as_json:
-        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        print_json(report.as_json())
     else:
         _print_report(stdout_console(), report)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -10,6 +9,7 @@ import typer
 from dangvien_cli.cli import stderr_console, stdout_console
 from dangvien_cli.cli.common import parse_date_option, step_option
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 RECORD_HELP = """Ghi một bước trong hồ sơ kết nạp của học sinh (chỉ thêm, không bao giờ ghi đè).
 
@@ -98,20 +98,16 @@ def record_command(
             stamp=stamp,
         )
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "id": done.id,
-                    "student_code": info.code,
-                    "full_name": info.full_name,
-                    "step": step_info.slug,
-                    "date": day.isoformat(),
-                    "recorded": done.id is not None,
-                    "warnings": done.warnings,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        print_json(
+            {
+                "id": done.id,
+                "student_code": info.code,
+                "full_name": info.full_name,
+                "step": step_info.slug,
+                "date": day.isoformat(),
+                "recorded": done.id is not None,
+                "warnings": done.warnings,
+            }
         )
         return
     from rich.markup import escape
@@ -140,7 +136,7 @@ def history_command(
         lines = history(c.session, info)
     if as_json:
         data = {**info.identity(), "history": [line.as_json() for line in lines]}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import parse_date_option, period_option, today
+from dangvien_cli.cli.common import date_option, period_option, today
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 unit_app = typer.Typer(
     help="""Các đơn vị đảng (tỉnh, xã/phường, đảng ủy cơ sở… — một cây nhiều cấp).
@@ -127,7 +127,7 @@ def unit_list(
         "schools_without_unit": by_unit.get(None, []),
     }
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.tree import Tree
@@ -242,7 +242,7 @@ def school_move(
 ) -> None:
     from dangvien_cli.organisation.schools import move_school
 
-    day = parse_date_option(on, "--on") if on else today()
+    day = date_option(on, "--on") or today()
     with command_context(ctx, write=True) as c:
         moved, old, new = move_school(c.session, name, unit=unit, on=day, stamp=c.stamp)
     stdout_console().print(
@@ -335,7 +335,7 @@ def target_list(
             }
             for r in rows
         ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table

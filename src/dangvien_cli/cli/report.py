@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import output_file, parse_date_option, period_option
+from dangvien_cli.cli.common import date_option, output_file, period_option
 from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 from dangvien_cli.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def report_command(
     from dangvien_cli.reports.figures import build_report, report_now
     from dangvien_cli.reports.renderers import RENDERERS, RenderOptions, file_renderer
 
-    day = parse_date_option(as_of, "--as-of") if as_of else None
+    day = date_option(as_of, "--as-of")
     wanted = {"xlsx": xlsx, "html": html, "docx": docx}
     formats = [fmt for fmt in RENDERERS if wanted[fmt]]
     if out is not None and not formats:
@@ -113,7 +113,7 @@ def report_command(
             with_names=with_names,
         )
     if as_json:
-        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        print_json(report.as_json())
     elif not formats:
         from dangvien_cli.reports.render_terminal import render_terminal
 
