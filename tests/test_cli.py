@@ -171,6 +171,29 @@ def test_an_unknown_school_name_exits_2_and_lists_the_known_ones(run, tmp_path):
     assert "Nậm Nhùn" in result.stderr and "THPT Bình Lư" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["students", "--school", "Nậm Nhùn"],  # fails in the transaction
+        ["history", "0000000000"],
+        ["unit", "add", "Tỉnh Lai Châu", "--kind", "tinh"],  # succeeds, then a write
+        ["schools"],  # no transaction, the sqlite3 module alone
+    ],
+)
+def test_a_command_closes_the_database_whether_it_fails_or_not(run, tmp_path, monkeypatch, args):
+    from dangvien_cli.db.engine import Database
+
+    run.json("import", plain_roster(tmp_path / "a.xlsx", KIDS[:1]).path)
+    closed: list[Database] = []
+    close = Database.close
+    monkeypatch.setattr(Database, "close", lambda db: (closed.append(db), close(db))[1])
+
+    result = run(*args)
+
+    assert result.exit_code == (0 if args[0] in ("unit", "schools") else 2), result.output
+    assert len(closed) == 1
+
+
 def test_schools_json(run, tmp_path):
     two_schools(run, tmp_path)
 
