@@ -370,3 +370,45 @@ def test_top_level_help_from_the_console_script_is_the_whole_apps():
         assert output(lean, *args) == output(whole, *args), args
     code, text, _ = output(lean, "--help")
     assert code == 0 and "merge" in text and "--verbose" in text
+
+
+# ----------------------------------------------------------------------------- usage errors
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["students", "--xlsx", "a.txt"], "--xlsx cần tên tệp .xlsx (nhận được “a.txt”)."),
+        (["students", "--csv", "a.xlsx"], "--csv cần tên tệp .csv (nhận được “a.xlsx”)."),
+        (["eligible", "--xlsx", "ra.csv"], "--xlsx cần tên tệp .xlsx (nhận được “ra.csv”)."),
+        (
+            ["import", "x.xlsx", "--errors", "loi.csv"],
+            "--errors cần tên tệp .xlsx (nhận được “loi.csv”).",
+        ),
+        (["template", "mau.xls"], "Tệp mẫu phải có đuôi .xlsx (nhận được “mau.xls”)."),
+        (
+            ["report", "--year", "2024", "--xlsx", "--out", "x.pdf"],
+            "--out x.pdf: tệp XLSX cần đuôi .xlsx.",
+        ),
+        (
+            ["template", "t.xlsx", "--term", "hk3"],
+            "“hk3” không phải học kỳ. Học kỳ phải là hk1, hk2 hoặc cn.",
+        ),
+        (
+            ["eligible", "--as-of", "32/01/2024"],
+            "--as-of: “32/01/2024” không phải ngày hợp lệ: không có ngày 32.",
+        ),
+        (
+            ["target", "set", "--school-year", "20-21", "--admitted", "1"],
+            "“20-21” không phải năm học hợp lệ; hãy ghi dạng 2024-2025 (hoặc 2024 cho năm học "
+            "2024-2025).",
+        ),
+    ],
+)
+def test_a_wrong_file_name_or_option_value_is_a_usage_error_with_its_message(run, args, message):
+    # The suffix checks and the value errors each have one home (cli/common.py); the messages
+    # are the ones every command gave before.
+    result = run(*args)
+
+    assert result.exit_code == 2
+    assert result.stderr == f"Lỗi: {message}\n"
