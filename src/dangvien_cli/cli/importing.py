@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,18 +11,18 @@ from dangvien_cli.cli import stderr_console, stdout_console
 from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
 from dangvien_cli.cli.context import command_context
 from dangvien_cli.cli.output import print_json
+from dangvien_cli.cli.progress import ReadAhead, progress_display, small_enough_to_read_ahead
 from dangvien_cli.core.errors import DangvienError, ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from dangvien_cli.cli.context import CommandContext
+    from dangvien_cli.cli.progress import Quiet, RichProgress
     from dangvien_cli.importing import FileReport, ImportOptions
-    from dangvien_cli.importing.reader import Sheet
     from dangvien_cli.importing.rows import RowError
 
 TERMINAL_ERRORS = 30  # rejected rows listed in the terminal; --errors writes them all
-READ_AHEAD_BYTES = 8 * 1024 * 1024  # the next file is read during the current one up to this size
 
 HELP = """Nhập danh sách học sinh từ tệp Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods).
 
@@ -110,7 +109,7 @@ def import_command(
     if errors is not None:
         output_file(errors, ".xlsx", option="--errors")
     # The first file is read while the database is opened (and its schema created).
-    ahead: _ReadAhead | None = _ReadAhead(files[0]) if files else None
+    ahead: ReadAhead | None = ReadAhead(files[0]) if files else None
     out = stdout_console()
     err = stderr_console()
     reports: list[FileReport] = []
@@ -120,10 +119,10 @@ def import_command(
     with command_context(ctx, transaction=False) as c:
         for n, path in enumerate(files):
             current, ahead = ahead, None
-            if n + 1 < len(files) and _small(files[n + 1]):
-                ahead = _ReadAhead(files[n + 1])
+            if n + 1 < len(files) and small_enough_to_read_ahead(files[n + 1]):
+                ahead = ReadAhead(files[n + 1])
             try:
-                with _progress(err, enabled=not as_json) as progress:
+                with progress_display(err, enabled=not as_json) as progress:
                     report = _import_one(
                         c, path, current, options, progress, dry_run=dry_run, strict=strict
                     )
@@ -162,9 +161,9 @@ def import_command(
 def _import_one(
     c: CommandContext,
     path: Path,
-    ahead: _ReadAhead | None,
+    ahead: ReadAhead | None,
     options: ImportOptions,
-    progress: _RichProgress | _Quiet,
+    progress: RichProgress | Quiet,
     *,
     dry_run: bool,
     strict: bool,
@@ -202,118 +201,11 @@ def _import_one(
     return report
 
 
-class _ReadAhead:
-    """Reads a file on a thread. calamine parses the file without holding Python's lock, so
-    what runs meanwhile (start-up, opening the database, the previous file) is not slowed."""
-
-    def __init__(self, path: Path) -> None:
-        self._sheets: list[Sheet] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
-        self._thread.start()
-
-    def _read(self, path: Path) -> None:
-        try:
-            from dangvien_cli.importing.reader import read_workbook
-
-            self._sheets = read_workbook(path)
-        except BaseException as exc:  # raised again where the file is imported
-            self._error = exc
-
-    def sheets(self) -> list[Sheet]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._sheets is not None
-        return self._sheets
-
-
-def _small(path: Path) -> bool:
-    """Whether reading the file ahead costs little memory (two large files are not held)."""
-    try:
-        return path.stat().st_size <= READ_AHEAD_BYTES
-    except OSError:
-        return False
-
-
 _SEVERITY = {ExitCode.OK: 0, ExitCode.ROWS_REJECTED: 1, ExitCode.FAILURE: 2, ExitCode.USAGE: 3}
 
 
 def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
     return a if _SEVERITY.get(a, 2) >= _SEVERITY.get(b, 2) else b
-
-
-class _RichProgress:
-    def __init__(self, console: Console) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("dòng"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        )
-        self._task: Any = None
-
-    def __enter__(self) -> _RichProgress:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
-
-    def reading(self, description: str) -> None:
-        """A bar that moves to and fro while the file is read (its length is not known yet)."""
-        self._task = self._progress.add_task(f"{description}: đang đọc", total=None)
-
-    def start(self, description: str, total: int) -> None:
-        if self._task is None:
-            self._task = self._progress.add_task(description, total=total)
-        else:
-            self._progress.update(self._task, description=description, total=total, completed=0)
-
-    def advance(self, amount: int) -> None:
-        if self._task is not None:
-            self._progress.advance(self._task, amount)
-
-    def finish(self) -> None:
-        if self._task is not None:
-            self._progress.update(self._task, completed=self._progress.tasks[0].total)
-
-
-class _Quiet:
-    def __enter__(self) -> _Quiet:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def reading(self, description: str) -> None:
-        pass
-
-    def start(self, description: str, total: int) -> None:
-        pass
-
-    def advance(self, amount: int) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-def _progress(console: Console, *, enabled: bool) -> _RichProgress | _Quiet:
-    if enabled and console.is_terminal:
-        return _RichProgress(console)
-    return _Quiet()
 
 
 def _json(outcomes: list[FileReport | dict[str, Any]]) -> dict[str, Any]:
