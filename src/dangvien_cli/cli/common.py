@@ -1,4 +1,9 @@
-"""What several commands share: today's date, the user, dates and scopes from options."""
+"""What several commands share: today's date, the user, and their options read one way.
+
+An option's value the parsers refuse becomes a usage error here (`usage_errors`) and a file a
+command is asked to write is checked here (`output_file`), with the messages every command
+gave before each did it on its own.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +66,7 @@ def output_file(
     error, `refusal` or "OPTION cần tên tệp .xlsx (nhận được “…”)."; an existing file is
     written over unless `overwrite` is False (a command without --force, or --force not given).
     """
+    assert option or refusal, "output_file needs the option's name or the refusal's text"
     if path.suffix.lower() != suffix:
         raise UsageError(
             (refusal or f"{option} cần tên tệp {suffix} (nhận được “{{name}}”).").format(
