@@ -171,6 +171,29 @@ def test_an_unknown_school_name_exits_2_and_lists_the_known_ones(run, tmp_path):
     assert "Nậm Nhùn" in result.stderr and "THPT Bình Lư" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["students", "--school", "Nậm Nhùn"],  # fails in the transaction
+        ["history", "0000000000"],
+        ["unit", "add", "Tỉnh Lai Châu", "--kind", "tinh"],  # succeeds, then a write
+        ["schools"],  # no transaction, the sqlite3 module alone
+    ],
+)
+def test_a_command_closes_the_database_whether_it_fails_or_not(run, tmp_path, monkeypatch, args):
+    from dangvien_cli.db.engine import Database
+
+    run.json("import", plain_roster(tmp_path / "a.xlsx", KIDS[:1]).path)
+    closed: list[Database] = []
+    close = Database.close
+    monkeypatch.setattr(Database, "close", lambda db: (closed.append(db), close(db))[1])
+
+    result = run(*args)
+
+    assert result.exit_code == (0 if args[0] in ("unit", "schools") else 2), result.output
+    assert len(closed) == 1
+
+
 def test_schools_json(run, tmp_path):
     two_schools(run, tmp_path)
 
@@ -347,3 +370,45 @@ def test_top_level_help_from_the_console_script_is_the_whole_apps():
         assert output(lean, *args) == output(whole, *args), args
     code, text, _ = output(lean, "--help")
     assert code == 0 and "merge" in text and "--verbose" in text
+
+
+# ----------------------------------------------------------------------------- usage errors
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["students", "--xlsx", "a.txt"], "--xlsx cần tên tệp .xlsx (nhận được “a.txt”)."),
+        (["students", "--csv", "a.xlsx"], "--csv cần tên tệp .csv (nhận được “a.xlsx”)."),
+        (["eligible", "--xlsx", "ra.csv"], "--xlsx cần tên tệp .xlsx (nhận được “ra.csv”)."),
+        (
+            ["import", "x.xlsx", "--errors", "loi.csv"],
+            "--errors cần tên tệp .xlsx (nhận được “loi.csv”).",
+        ),
+        (["template", "mau.xls"], "Tệp mẫu phải có đuôi .xlsx (nhận được “mau.xls”)."),
+        (
+            ["report", "--year", "2024", "--xlsx", "--out", "x.pdf"],
+            "--out x.pdf: tệp XLSX cần đuôi .xlsx.",
+        ),
+        (
+            ["template", "t.xlsx", "--term", "hk3"],
+            "“hk3” không phải học kỳ. Học kỳ phải là hk1, hk2 hoặc cn.",
+        ),
+        (
+            ["eligible", "--as-of", "32/01/2024"],
+            "--as-of: “32/01/2024” không phải ngày hợp lệ: không có ngày 32.",
+        ),
+        (
+            ["target", "set", "--school-year", "20-21", "--admitted", "1"],
+            "“20-21” không phải năm học hợp lệ; hãy ghi dạng 2024-2025 (hoặc 2024 cho năm học "
+            "2024-2025).",
+        ),
+    ],
+)
+def test_a_wrong_file_name_or_option_value_is_a_usage_error_with_its_message(run, args, message):
+    # The suffix checks and the value errors each have one home (cli/common.py); the messages
+    # are the ones every command gave before.
+    result = run(*args)
+
+    assert result.exit_code == 2
+    assert result.stderr == f"Lỗi: {message}\n"

@@ -38,6 +38,18 @@ def test_xlsx_cells_starting_like_a_formula_stay_text(tmp_path: Path, text: str)
     assert cell.value == text
 
 
+def test_append_row_returns_the_row_it_wrote_after_rows_appended_directly() -> None:
+    # append_row reads openpyxl's private row counter (max_row is too slow): the number it
+    # returns must be the sheet's last row, also after rows appended without it.
+    ws = Workbook().active
+    assert append_row(ws, ["tiêu đề"]) == 1
+    ws.append([])
+    ws.append(["STT", "Họ và tên"])
+    assert append_row(ws, [1, "=Lò Thị Dế"]) == 4 == ws.max_row
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=6)
+    assert append_row(ws, [2, "Hà Văn Chư"]) == 5 == ws.max_row
+
+
 @pytest.mark.parametrize("text", DANGEROUS)
 def test_csv_cells_starting_like_a_formula_get_an_apostrophe(tmp_path: Path, text: str) -> None:
     write_csv(tmp_path / "a.csv", [["Họ và tên"], [text]])

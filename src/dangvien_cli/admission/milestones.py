@@ -15,7 +15,7 @@ from dangvien_cli.admission.rules.eligibility import age_eligible_from, format_d
 from dangvien_cli.core.errors import AmbiguousError, NotFoundError, UsageError
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.core.text import collation_key, fold
-from dangvien_cli.db.audit import log
+from dangvien_cli.db.audit import Stamp
 from dangvien_cli.db.models import audit_t, batch_t, milestone_t, student_t
 from dangvien_cli.db.settings import current_rules
 
@@ -104,9 +104,7 @@ def record_step(
     acted_by: str | None,
     replaces: int | None,
     today: date,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
 ) -> Recorded:
     """Append one milestone after the checks; raises RefusedError naming every broken rule."""
     rules = current_rules(session)
@@ -146,15 +144,12 @@ def record_step(
             note=note,
             acted_by=acted_by,
             replaces_id=replaces,
-            recorded_at=now,
-            recorded_by=user,
+            recorded_at=stamp.now,
+            recorded_by=stamp.user,
         )
     ).scalar_one()
-    log(
+    stamp.log(
         session,
-        now=now,
-        user=user,
-        command=command,
         action="record",
         entity="milestone",
         entity_id=int(new_id),

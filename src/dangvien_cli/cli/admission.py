@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.cli.common import parse_date_option, school_scope, today
-from dangvien_cli.core.errors import UsageError
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import (
+    class_option,
+    date_option,
+    output_file,
+    school_scope,
+    step_option,
+    today,
+)
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
     from dangvien_cli.admission.lists import CandidateRow, EligibilityRow
@@ -84,17 +91,16 @@ def eligible_command(
 ) -> None:
     from dangvien_cli.admission.lists import check_eligibility
 
-    day = parse_date_option(as_of, "--as-of") if as_of else today()
-    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
-        raise UsageError(f"--xlsx cần tên tệp .xlsx (nhận được “{xlsx.name}”).")
-    klass = _class_option(class_name)
+    day = date_option(as_of, "--as-of") or today()
+    if xlsx is not None:
+        output_file(xlsx, ".xlsx", option="--xlsx")
+    klass = class_option(class_name)
     from dangvien_cli.cli.output import dumps, no_gc_pauses
 
-    db = state(ctx).open_db()
-    with no_gc_pauses(), db.session() as session:
-        scope = school_scope(session, school, unit)
+    with no_gc_pauses(), command_context(ctx) as c:
+        scope = school_scope(c.session, school, unit)
         _, rows = check_eligibility(
-            session,
+            c.session,
             as_of=day,
             school_ids=scope,
             class_name=klass,
@@ -102,7 +108,6 @@ def eligible_command(
             # --json lists only the eligible ones: no need to judge everyone else
             only_eligible=as_json and not show_all and xlsx is None,
         )
-    db.close()
     shown = rows if show_all else [r for r in rows if r.result.eligible]
     if xlsx is not None:
         from dangvien_cli.reports.eligibility_xlsx import write_eligibility
@@ -115,18 +120,6 @@ def eligible_command(
     _print_eligible(rows, shown, day, show_all=show_all)
     if xlsx is not None:
         stdout_console().print(f"Đã ghi bảng xét ({len(rows)} học sinh) vào {xlsx}.")
-
-
-def _class_option(class_name: str | None) -> str | None:
-    if class_name is None:
-        return None
-    from dangvien_cli.core.cells import ValueProblem
-    from dangvien_cli.core.classes import parse_class_name
-
-    try:
-        return parse_class_name(class_name)
-    except ValueProblem as exc:
-        raise UsageError(exc.reason) from exc
 
 
 def _print_eligible(
@@ -212,29 +205,21 @@ def candidates_command(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
     from dangvien_cli.admission.lists import list_candidates
-    from dangvien_cli.admission.pipeline import PipelineError, step_by_slug
 
-    day = parse_date_option(as_of, "--as-of") if as_of else today()
-    stage_slug = None
-    if stage:
-        try:
-            stage_slug = step_by_slug(stage).slug
-        except PipelineError as exc:
-            raise UsageError(exc.message) from exc
-    db = state(ctx).open_db()
-    with db.session() as session:
-        scope = school_scope(session, school, unit)
+    day = date_option(as_of, "--as-of") or today()
+    stage_slug = step_option(stage).slug if stage else None
+    with command_context(ctx) as c:
+        scope = school_scope(c.session, school, unit)
         rows = list_candidates(
-            session,
+            c.session,
             as_of=day,
             school_ids=scope,
             stage=stage_slug,
             overdue=overdue,
             include_finished=show_all,
         )
-    db.close()
     if as_json:
-        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        print_json([r.as_json() for r in rows])
         return
     _print_candidates(rows, day)
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.cli.common import os_user, parse_date_option, period_option, today
-
-if TYPE_CHECKING:
-    from dangvien_cli.db.audit import Stamp
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import date_option, period_option, today
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 unit_app = typer.Typer(
     help="""Các đơn vị đảng (tỉnh, xã/phường, đảng ủy cơ sở… — một cây nhiều cấp).
@@ -55,12 +52,6 @@ Ví dụ:
 KINDS_HELP = "Loại: tinh, huyen, xa, phuong, dac-khu, dang-uy-co-so, khac."
 
 
-def _stamp(ctx: typer.Context) -> Stamp:
-    from dangvien_cli.db.audit import Stamp
-
-    return Stamp(now=datetime.now().astimezone(), user=os_user(), command=state(ctx).command)
-
-
 @unit_app.command(
     "add",
     help="""Thêm một đơn vị.
@@ -83,12 +74,10 @@ def unit_add(
 ) -> None:
     from dangvien_cli.organisation.units import add_unit
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
+    with command_context(ctx, write=True) as c:
         _, added = add_unit(
-            session, name, kind=kind.strip().lower(), parent=parent, stamp=_stamp(ctx)
+            c.session, name, kind=kind.strip().lower(), parent=parent, stamp=c.stamp
         )
-    db.close()
     stdout_console().print(f"Đã thêm đơn vị {added}.")
 
 
@@ -113,13 +102,11 @@ def unit_list(
     from dangvien_cli.db.models import school_t
     from dangvien_cli.organisation.units import UNIT_KINDS, unit_tree
 
-    db = state(ctx).open_db()
-    with db.session() as session:
-        nodes, children = unit_tree(session)
+    with command_context(ctx) as c:
+        nodes, children = unit_tree(c.session)
         schools = [
-            (str(n), u) for n, u in session.execute(select(school_t.c.name, school_t.c.unit_id))
+            (str(n), u) for n, u in c.session.execute(select(school_t.c.name, school_t.c.unit_id))
         ]
-    db.close()
     by_unit: dict[int | None, list[str]] = {}
     for name, unit_id in schools:
         by_unit.setdefault(unit_id, []).append(name)
@@ -140,7 +127,7 @@ def unit_list(
         "schools_without_unit": by_unit.get(None, []),
     }
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.tree import Tree
@@ -187,10 +174,8 @@ def unit_move(
 ) -> None:
     from dangvien_cli.organisation.units import move_unit
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        move_unit(session, name, parent=parent, stamp=_stamp(ctx))
-    db.close()
+    with command_context(ctx, write=True) as c:
+        move_unit(c.session, name, parent=parent, stamp=c.stamp)
     stdout_console().print(f"Đã chuyển {name} về {parent or 'cấp cao nhất'}.")
 
 
@@ -213,10 +198,8 @@ def school_add(
 ) -> None:
     from dangvien_cli.organisation.schools import add_school
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        _, added = add_school(session, name, unit=unit, stamp=_stamp(ctx))
-    db.close()
+    with command_context(ctx, write=True) as c:
+        _, added = add_school(c.session, name, unit=unit, stamp=c.stamp)
     stdout_console().print(f"Đã thêm trường {added}.")
 
 
@@ -259,11 +242,9 @@ def school_move(
 ) -> None:
     from dangvien_cli.organisation.schools import move_school
 
-    day = parse_date_option(on, "--on") if on else today()
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        moved, old, new = move_school(session, name, unit=unit, on=day, stamp=_stamp(ctx))
-    db.close()
+    day = date_option(on, "--on") or today()
+    with command_context(ctx, write=True) as c:
+        moved, old, new = move_school(c.session, name, unit=unit, on=day, stamp=c.stamp)
     stdout_console().print(
         f"Đã chuyển {moved}: {old or '(chưa thuộc đơn vị nào)'} → {new}, từ {day:%d/%m/%Y}."
     )
@@ -301,19 +282,17 @@ def target_set(
 ) -> None:
     from dangvien_cli.organisation.targets import set_target
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        period = period_option(session, year, school_year, start, end)
+    with command_context(ctx, write=True) as c:
+        period = period_option(c.rules, year, school_year, start, end)
         owner, replaced = set_target(
-            session,
+            c.session,
             unit=unit,
             school=school,
             period=period,
             class_target=class_target,
             admitted_target=admitted,
-            stamp=_stamp(ctx),
+            stamp=c.stamp,
         )
-    db.close()
     verb = "Đã thay" if replaced else "Đã đặt"
     shown = ", ".join(
         part
@@ -343,10 +322,8 @@ def target_list(
 ) -> None:
     from dangvien_cli.organisation.targets import list_targets
 
-    db = state(ctx).open_db()
-    with db.session() as session:
-        rows = list_targets(session)
-    db.close()
+    with command_context(ctx) as c:
+        rows = list_targets(c.session)
     if as_json:
         data = [
             {
@@ -358,7 +335,7 @@ def target_list(
             }
             for r in rows
         ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table

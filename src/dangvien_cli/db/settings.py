@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from dangvien_cli.core.errors import UsageError
 from dangvien_cli.core.settings import SETTINGS, Rules, SettingError, normalise_setting, rules_from
-from dangvien_cli.db.audit import log
+from dangvien_cli.db.audit import Stamp
 from dangvien_cli.db.models import setting_t
 
 
@@ -47,9 +46,7 @@ def list_settings(session: Session) -> list[SettingRow]:
     ]
 
 
-def set_setting(
-    session: Session, key: str, value: str, *, now: datetime, user: str | None, command: str
-) -> tuple[str, str]:
+def set_setting(session: Session, key: str, value: str, *, stamp: Stamp) -> tuple[str, str]:
     """Store a setting; returns (old, new) canonical values. The change goes to the audit log."""
     try:
         new = normalise_setting(key, value)
@@ -61,16 +58,13 @@ def set_setting(
     old = stored.get(key, spec.default)
     if key in stored:
         session.execute(
-            update(setting_t).where(setting_t.c.key == key).values(value=new, updated_at=now)
+            update(setting_t).where(setting_t.c.key == key).values(value=new, updated_at=stamp.now)
         )
     else:
-        session.execute(insert(setting_t).values(key=key, value=new, updated_at=now))
+        session.execute(insert(setting_t).values(key=key, value=new, updated_at=stamp.now))
     if old != new:
-        log(
+        stamp.log(
             session,
-            now=now,
-            user=user,
-            command=command,
             action="config",
             entity="setting",
             changes={key: [old, new]},
