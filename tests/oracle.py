@@ -14,8 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.facts import Dossier, find_students, gather
-from dangvien_cli.admission.lists import OUT_OF_QUESTION, check_eligibility
-from dangvien_cli.admission.pipeline import is_candidate
+from dangvien_cli.admission.lists import check_eligibility
+from dangvien_cli.admission.pipeline import (
+    ADMITTED,
+    ADMITTED_BY,
+    AWARENESS_CLASS,
+    OUT_OF_QUESTION,
+    STOPPED,
+    is_candidate,
+)
 from dangvien_cli.admission.rules.eligibility import evaluate
 from dangvien_cli.core.calendar import Period, school_year_start
 from dangvien_cli.core.settings import Rules
@@ -24,10 +31,6 @@ from dangvien_cli.db.models import enrollment_t, student_t, year_t
 from dangvien_cli.db.settings import current_rules
 from dangvien_cli.reports.figures import FIGURE_NAMES, NO_RELIGION
 from dangvien_cli.reports.model import Figures, NamedStudent
-
-ADMITTED = "quyet-dinh-ket-nap"
-ADMITTED_BY = (ADMITTED, "le-ket-nap", "chinh-thuc")
-STOPPED = ("dung", "chuyen-di")
 
 
 def eligible_ids(session: Session, as_of: date) -> list[int]:
@@ -56,7 +59,7 @@ def school_figures(
     for dossier in dossiers:
         entries = dossier.entries
         decision = [e.on_date for e in entries if e.step == ADMITTED]
-        attended = [e.on_date for e in entries if e.step == "lop-boi-duong"]
+        attended = [e.on_date for e in entries if e.step == AWARENESS_CLASS]
         in_period = [d for d in attended if period.start <= d <= period.end]
         admitted_in_period = [d for d in decision if period.start <= d <= period.end]
         admitted_by_now = any(e.step in ADMITTED_BY and e.on_date <= now for e in entries)

@@ -77,6 +77,25 @@ def test_steps_in_pipeline_order() -> None:
     assert STEPS["cam-tinh"].form is None
 
 
+def test_the_sets_of_steps() -> None:
+    # The one home of the step sets the lists, the SQL rules, the report and the oracle share.
+    assert pipeline.ADMITTED_BY == ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc")
+    assert pipeline.STOPPED == ("dung", "chuyen-di")
+    assert pipeline.OUT_OF_QUESTION == (
+        "quyet-dinh-ket-nap",
+        "le-ket-nap",
+        "chinh-thuc",
+        "dung",
+        "chuyen-di",
+    )
+    assert pipeline.FINISHED == ("chinh-thuc", "dung", "chuyen-di")
+    named = (pipeline.ADMITTED, pipeline.AWARENESS_CLASS, pipeline.MENTOR, pipeline.DISCIPLINE)
+    assert named == ("quyet-dinh-ket-nap", "lop-boi-duong", "phan-cong-giup-do", "ky-luat")
+    every = {*pipeline.OUT_OF_QUESTION, *pipeline.FINISHED, *named}
+    assert every <= set(STEPS)
+    assert [next_step(slug) for slug in pipeline.FINISHED] == [None, None, None]
+
+
 def test_note_required_for_the_three_ways_out() -> None:
     assert {s.slug for s in STEPS.values() if s.needs_note} == {"ky-luat", "dung", "chuyen-di"}
     assert STEPS["dung"].note_label == "Lý do dừng"

@@ -9,23 +9,26 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.facts import Dossier, StudentInfo, find_students, gather
-from dangvien_cli.admission.pipeline import STEPS, Due, current_stage, due, is_candidate
+from dangvien_cli.admission.pipeline import (
+    FINISHED,
+    OUT_OF_QUESTION,
+    STEPS,
+    Due,
+    current_stage,
+    due,
+    is_candidate,
+)
 from dangvien_cli.admission.rules.eligibility import Eligibility, evaluate
-from dangvien_cli.admission.rules.sql import OUT_OF_QUESTION
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.db.settings import current_rules
 
 __all__ = [
-    "FINISHED",
-    "OUT_OF_QUESTION",
     "CandidateRow",
     "EligibilityRow",
     "candidate_row",
     "check_eligibility",
     "list_candidates",
 ]
-
-FINISHED = ("chinh-thuc", "dung", "chuyen-di")
 
 
 @dataclass

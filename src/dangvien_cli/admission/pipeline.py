@@ -7,16 +7,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Final
 
 from dangvien_cli.core.errors import UsageError
 from dangvien_cli.core.text import fold
 
 __all__ = [
+    "ADMITTED",
+    "ADMITTED_BY",
+    "AWARENESS_CLASS",
     "CEREMONY_WORKING_DAYS",
     "CHAIN",
     "DECISION_WORKING_DAYS",
+    "DISCIPLINE",
+    "FINISHED",
+    "MENTOR",
+    "OUT_OF_QUESTION",
     "PROBATION_MONTHS",
     "STEPS",
+    "STOPPED",
     "VOTE_WORKING_DAYS",
     "Due",
     "Entry",
@@ -82,13 +91,32 @@ _STEP_LIST = (
 STEPS: dict[str, Step] = {s.slug: s for s in _STEP_LIST}
 """Every step, in pipeline order (the three ways out — kỷ luật, dừng, chuyển đi — last)."""
 
+# The steps the rules look at by name (tests/test_pipeline.py checks each is a step).
+AWARENESS_CLASS: Final = "lop-boi-duong"
+"""The awareness class: its date starts the certificate's validity."""
+MENTOR: Final = "phan-cong-giup-do"
+"""A party member assigned to help: the latest assignment is the mentor."""
+ADMITTED: Final = "quyet-dinh-ket-nap"
+"""The admission decision: its date is the day a candidate is counted as admitted."""
+DISCIPLINE: Final = "ky-luat"
+"""A discipline is a fact about the person, not a stage of their dossier."""
+
+# The sets of steps, the one home of each (the lists, the SQL rules, the report, the checks and
+# the tests' oracle all take them from here).
+ADMITTED_BY: Final = (ADMITTED, "le-ket-nap", "chinh-thuc")
+"""Admitted by a date: a ceremony or full membership recorded without its decision counts too."""
+STOPPED: Final = ("dung", "chuyen-di")
+"""Stopped (dừng) or handed over to another cell (chuyển đi)."""
+OUT_OF_QUESTION: Final = ADMITTED_BY + STOPPED
+"""Steps after which a student is no longer a question for eligibility."""
+FINISHED: Final = ("chinh-thuc", *STOPPED)
+"""Steps after which nothing more is expected: `candidates` hides them unless asked."""
+
 _ORDER = {slug: i for i, slug in enumerate(STEPS)}
 # The steps that move a candidate forward, one after the other.
 _FORWARD = tuple(STEPS)[: _ORDER["chinh-thuc"] + 1]
-# Steps after which nothing more is expected.
-_FINAL = frozenset({"chinh-thuc", "dung", "chuyen-di"})
-# A discipline is a fact about the person, not a stage of their dossier.
-_NOT_A_STAGE = "ky-luat"
+_FINAL = frozenset(FINISHED)
+_NOT_A_STAGE = DISCIPLINE
 
 CHAIN: tuple[str, ...] = (
     "chi-bo-de-nghi",

@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.facts import current_classes, find_students, grade12_year
+from dangvien_cli.admission.pipeline import ADMITTED, ADMITTED_BY, AWARENESS_CLASS
 from dangvien_cli.core.calendar import Period, school_year_start
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.core.text import collation_key, fold
@@ -20,7 +21,6 @@ from dangvien_cli.organisation.units import unit_tree
 from dangvien_cli.reports.model import Figures, NamedStudent, Report, ReportRow
 
 NO_RELIGION = frozenset({"", "khong", "khong ton giao", "khong co", "-"})
-ADMITTED = "quyet-dinh-ket-nap"
 FIGURE_NAMES = ("class_actual", "admitted_actual", "eligible", "reachable")
 
 
@@ -161,7 +161,6 @@ def _all_figures(
     """Every school's figures, each one a grouped query over all the schools at once (the rules
     as SQL: sql_rules.py), so that a province of a million students takes a few queries."""
     from dangvien_cli.admission.rules.sql import (
-        ADMITTED_BY,
         Judge,
         effective_steps,
         on_rosters,
@@ -224,7 +223,7 @@ def _all_figures(
             named["reachable"].append((int(sid), int(student_id)))
 
     # Attended the awareness class in the period, and of them admitted by now.
-    attended = effective_steps(("lop-boi-duong",), since=period.start, until=period.end)
+    attended = effective_steps((AWARENESS_CLASS,), since=period.start, until=period.end)
     admitted_now = effective_steps(ADMITTED_BY, until=now)
     for student_id, sid, admitted in session.execute(
         scoped(

@@ -32,6 +32,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from dangvien_cli.admission.pipeline import (
+    ADMITTED_BY,
+    AWARENESS_CLASS,
+    DISCIPLINE,
+    MENTOR,
+    OUT_OF_QUESTION,
+    STOPPED,
+)
 from dangvien_cli.admission.rules.eligibility import (
     TERMS,
     add_months,
@@ -51,21 +59,11 @@ from dangvien_cli.db.models import (
 )
 
 __all__ = [
-    "ADMITTED_BY",
-    "OUT_OF_QUESTION",
-    "STOPPED",
     "Judge",
     "effective_steps",
     "on_rosters",
     "youth_union_ok",
 ]
-
-# Steps after which a student is no longer a question for eligibility.
-OUT_OF_QUESTION = ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc", "dung", "chuyen-di")
-# Admitted by a date: a ceremony or full membership recorded without its decision counts too.
-ADMITTED_BY = ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc")
-STOPPED = ("dung", "chuyen-di")
-MENTOR, CLASS, DISCIPLINE = "phan-cong-giup-do", "lop-boi-duong", "ky-luat"
 
 
 # --------------------------------------------------------------------------- milestones
@@ -241,7 +239,9 @@ class Judge:
         """The latest class by the day is within the certificate's months."""
         lapsed = _last_day_lapsed(self.day, self.rules.awareness_class_valid_months)
         since = lapsed + timedelta(days=1)
-        return student_t.c.person_id.in_(effective_steps((CLASS,), since=since, until=self.day))
+        return student_t.c.person_id.in_(
+            effective_steps((AWARENESS_CLASS,), since=since, until=self.day)
+        )
 
     def no_discipline(self) -> ColumnElement[bool]:
         """No discipline within its months before the day."""
