@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.pipeline import AWARENESS_CLASS, DISCIPLINE, MENTOR, Entry, effective
 from dangvien_cli.admission.rules.eligibility import ResultFact, StudentFacts
+from dangvien_cli.core.calendar import school_year_of
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.seq import chunks
 from dangvien_cli.core.settings import Rules
@@ -78,12 +79,6 @@ class Dossier:
     info: StudentInfo
     facts: StudentFacts
     entries: list[Entry] = field(default_factory=list)  # effective milestones, by date
-
-
-def school_year_of(day: date, rules: Rules) -> int:
-    """The school year (its first calendar year) that a day falls in."""
-    start_day, start_month = rules.school_year_period_start
-    return day.year if (day.month, day.day) >= (start_month, start_day) else day.year - 1
 
 
 def find_students(

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Final
 
 from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.labels import STEP_DATE_WORDS, STEP_LABELS, STEP_NOTE_LABELS
 from dangvien_cli.core.text import fold
 
 __all__ = [
@@ -70,22 +71,34 @@ class Step:
     note_label: str | None = None
 
 
-_STEP_LIST = (
-    Step("cam-tinh", "Đưa vào danh sách cảm tình Đảng", None),
-    Step("lop-boi-duong", "Học lớp bồi dưỡng nhận thức về Đảng", "CN-NTVĐ"),
-    Step("phan-cong-giup-do", "Phân công đảng viên giúp đỡ", None),
-    Step("don-xin-vao-dang", "Đơn xin vào Đảng, lý lịch", "1-KNĐ, 2-KNĐ"),
-    Step("tham-tra-ly-lich", "Thẩm tra lý lịch", None),
-    Step("gioi-thieu", "Giới thiệu người vào Đảng", "3-KNĐ, 4-KNĐ"),
-    Step("lay-y-kien", "Lấy ý kiến nhận xét", "5-KNĐ"),
-    Step("chi-bo-de-nghi", "Chi bộ xét, đề nghị kết nạp", "6-KNĐ"),
-    Step("dang-uy-co-so", "Đảng ủy cơ sở xét, đề nghị", "8-KNĐ"),
-    Step("quyet-dinh-ket-nap", "Quyết định kết nạp", "9-KNĐ"),
-    Step("le-ket-nap", "Lễ kết nạp", None),
-    Step("chinh-thuc", "Công nhận đảng viên chính thức", "10–15-KNĐ"),
-    Step("ky-luat", "Kỷ luật", None, True, "Hình thức kỷ luật"),
-    Step("dung", "Dừng xem xét", None, True, "Lý do dừng"),
-    Step("chuyen-di", "Chuyển sinh hoạt / chuyển đi", None, True, "Nơi chuyển đến"),
+# Each step in pipeline order with the form that records it; its label, and the label of its
+# note when it requires one, are core.labels'.
+_FORMS: dict[str, str | None] = {
+    "cam-tinh": None,
+    "lop-boi-duong": "CN-NTVĐ",
+    "phan-cong-giup-do": None,
+    "don-xin-vao-dang": "1-KNĐ, 2-KNĐ",
+    "tham-tra-ly-lich": None,
+    "gioi-thieu": "3-KNĐ, 4-KNĐ",
+    "lay-y-kien": "5-KNĐ",
+    "chi-bo-de-nghi": "6-KNĐ",
+    "dang-uy-co-so": "8-KNĐ",
+    "quyet-dinh-ket-nap": "9-KNĐ",
+    "le-ket-nap": None,
+    "chinh-thuc": "10–15-KNĐ",
+    "ky-luat": None,
+    "dung": None,
+    "chuyen-di": None,
+}
+_STEP_LIST = tuple(
+    Step(
+        slug,
+        STEP_LABELS[slug],
+        form,
+        slug in STEP_NOTE_LABELS,
+        STEP_NOTE_LABELS.get(slug),
+    )
+    for slug, form in _FORMS.items()
 )
 
 STEPS: dict[str, Step] = {s.slug: s for s in _STEP_LIST}
@@ -126,15 +139,6 @@ CHAIN: tuple[str, ...] = (
     "chinh-thuc",
 )
 """The steps whose dates must not go backwards, in the order their dates must follow."""
-
-# How a chain step's date is named in a sentence: "Ngày quyết định kết nạp …".
-_DATE_OF = {
-    "chi-bo-de-nghi": "chi bộ đề nghị kết nạp",
-    "dang-uy-co-so": "đảng ủy cơ sở đề nghị kết nạp",
-    "quyet-dinh-ket-nap": "quyết định kết nạp",
-    "le-ket-nap": "lễ kết nạp",
-    "chinh-thuc": "công nhận đảng viên chính thức",
-}
 
 
 def _key(text: str) -> str:
@@ -228,8 +232,8 @@ def order_problems(
         else:
             continue
         message = (
-            f"Ngày {_DATE_OF[slug]} ({_fmt(on_date)}) không thể {relation} "
-            f"ngày {_DATE_OF[e.step]} ({_fmt(e.on_date)})."
+            f"Ngày {STEP_DATE_WORDS[slug]} ({_fmt(on_date)}) không thể {relation} "
+            f"ngày {STEP_DATE_WORDS[e.step]} ({_fmt(e.on_date)})."
         )
         problems.append((there, e.on_date, message))
     seen: set[str] = set()

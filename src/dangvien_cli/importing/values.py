@@ -22,18 +22,11 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
-from dangvien_cli.core.grades import (
-    ACADEMIC,
-    CONDUCT,
-    SCALE_CODES,
-    TERM_LABELS,
-    TT22,
-    TT58,
-    Grade,
-)
+from dangvien_cli.core.grades import ACADEMIC, CONDUCT, SCALE_CODES, TT22, TT58, Grade
 from dangvien_cli.core.grades import (
     GRADE_RANKS as _GRADE_RANKS,
 )
+from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.text import clean
 
 __all__ = [

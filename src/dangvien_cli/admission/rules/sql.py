@@ -41,12 +41,12 @@ from dangvien_cli.admission.pipeline import (
     STOPPED,
 )
 from dangvien_cli.admission.rules.eligibility import (
-    TERMS,
     add_months,
     age_eligible_from,
     leave_date,
     result_counts_from,
 )
+from dangvien_cli.core.calendar import TERMS
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.db.models import (
     enrollment_t,
