@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.admission.facts import current_classes, find_students, grade12_year
+from dangvien_cli.admission.facts import find_students
+from dangvien_cli.admission.lists import reachable_students
 from dangvien_cli.admission.pipeline import ADMITTED, ADMITTED_BY, AWARENESS_CLASS
 from dangvien_cli.core.calendar import Period, school_year_start
 from dangvien_cli.core.settings import Rules
@@ -211,16 +212,9 @@ def _all_figures(
         named["eligible"].append((int(sid), int(student_id)))
 
     # Reachable: may still be admitted by the end of the period, before leaving school.
-    reachable = students_where(judge.reachable(period.end), scope).add_columns(
-        p.date_of_birth, p.birth_year
-    )
-    found = session.execute(reachable).all()
-    classes = current_classes(session, [int(row[0]) for row in found], now, rules)
-    for student_id, sid, born, birth_year in found:
-        start, _, grade = classes.get(int(student_id), (None, None, None))
-        if judge.old_enough_before_leaving(born, birth_year, grade12_year(start, grade)):
-            figures[int(sid)].reachable += 1
-            named["reachable"].append((int(sid), int(student_id)))
+    for student_id, sid in reachable_students(session, judge, period.end, scope):
+        figures[sid].reachable += 1
+        named["reachable"].append((sid, student_id))
 
     # Attended the awareness class in the period, and of them admitted by now.
     attended = effective_steps((AWARENESS_CLASS,), since=period.start, until=period.end)

@@ -33,12 +33,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.pipeline import (
-    ADMITTED_BY,
     AWARENESS_CLASS,
     DISCIPLINE,
     MENTOR,
     OUT_OF_QUESTION,
-    STOPPED,
 )
 from dangvien_cli.admission.rules.eligibility import (
     add_months,
@@ -275,14 +273,15 @@ class Judge:
         return conds
 
     def reachable(self, by: date) -> list[ColumnElement[bool]]:
-        """The report's "reachable" but for leaving school: a candidate (a step other than
-        discipline recorded) not admitted nor stopped by the day, with grades and Youth Union ✓
-        at the day, old enough by `by`. Whether they are old enough before they leave school
-        is :meth:`old_enough_before_leaving`, on the few rows found."""
+        """The report's "reachable" (rules/reachable.py) but for leaving school: a candidate (a
+        step other than discipline recorded) not admitted nor stopped by the day, with grades
+        and Youth Union ✓ at the day, old enough by `by`. Whether they are old enough before
+        they leave school is :meth:`old_enough_before_leaving`, on the few rows found
+        (lists.reachable_students does both)."""
         st = student_t.c
         return [
             st.person_id.in_(effective_steps((DISCIPLINE,), exclude=True)),
-            st.person_id.not_in(effective_steps(ADMITTED_BY + STOPPED, until=self.day)),
+            st.person_id.not_in(effective_steps(OUT_OF_QUESTION, until=self.day)),
             self.old_enough(by),
             self.youth_union(),
             self.grades(),
