@@ -794,6 +794,7 @@ def test_the_rules_never_ask_for_today_nor_import_the_interface() -> None:
         assert "datetime.now" not in source, module
     code = (
         "import sys, dangvien_cli.admission.rules.eligibility, dangvien_cli.core.settings\n"
+        "import dangvien_cli.admission.rules.reachable\n"
         "bad = sorted({m.split('.')[0] for m in sys.modules} & "
         "{'typer', 'rich', 'sqlalchemy', 'sqlmodel'})\n"
         "print(','.join(bad))\n"

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
-from dangvien_cli.core.calendar import TERMS
+from dangvien_cli.core.calendar import TERMS, school_year_label
 from dangvien_cli.core.labels import RANK_WORDS, RESULT_WORDS, TERM_LABELS
 from dangvien_cli.core.settings import Rules, rank_of
 
@@ -235,7 +235,7 @@ def _age(facts: StudentFacts, as_of: date, rules: Rules) -> tuple[Criterion, dat
 
 def _term_name(result: ResultFact) -> str:
     label = TERM_LABELS.get(result.term, result.term)
-    return f"{label} {result.school_year}-{result.school_year + 1}"
+    return f"{label} {school_year_label(result.school_year)}"
 
 
 def _result_order(result: ResultFact, rules: Rules) -> tuple[date, int, int]:
