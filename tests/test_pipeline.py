@@ -37,6 +37,7 @@ from dangvien_cli.admission.pipeline import (
     working_days_between,
 )
 from dangvien_cli.core.errors import DangvienError
+from dangvien_cli.core.labels import STEP_DATE_WORDS, STEP_LABELS, STEP_NOTE_LABELS
 
 D = date
 
@@ -75,6 +76,34 @@ def test_steps_in_pipeline_order() -> None:
     )
     assert STEPS["chi-bo-de-nghi"].form == "6-KNĐ"
     assert STEPS["cam-tinh"].form is None
+
+
+def test_the_sets_of_steps() -> None:
+    # The one home of the step sets the lists, the SQL rules, the report and the oracle share.
+    assert pipeline.ADMITTED_BY == ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc")
+    assert pipeline.STOPPED == ("dung", "chuyen-di")
+    assert pipeline.OUT_OF_QUESTION == (
+        "quyet-dinh-ket-nap",
+        "le-ket-nap",
+        "chinh-thuc",
+        "dung",
+        "chuyen-di",
+    )
+    assert pipeline.FINISHED == ("chinh-thuc", "dung", "chuyen-di")
+    named = (pipeline.ADMITTED, pipeline.AWARENESS_CLASS, pipeline.MENTOR, pipeline.DISCIPLINE)
+    assert named == ("quyet-dinh-ket-nap", "lop-boi-duong", "phan-cong-giup-do", "ky-luat")
+    every = {*pipeline.OUT_OF_QUESTION, *pipeline.FINISHED, *named}
+    assert every <= set(STEPS)
+    assert [next_step(slug) for slug in pipeline.FINISHED] == [None, None, None]
+
+
+def test_every_step_has_its_words() -> None:
+    # The words of the steps are core.labels'; every step has a label, and the steps with a
+    # note (the three ways out) and the chain (dates in a sentence) have theirs.
+    assert list(STEP_LABELS) == list(STEPS)
+    assert [s.label for s in STEPS.values()] == list(STEP_LABELS.values())
+    assert set(STEP_NOTE_LABELS) == {s.slug for s in STEPS.values() if s.needs_note}
+    assert tuple(STEP_DATE_WORDS) == CHAIN
 
 
 def test_note_required_for_the_three_ways_out() -> None:

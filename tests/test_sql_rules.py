@@ -37,6 +37,14 @@ def test_eligible_by_sql_is_eligible_by_the_rules(province: Database, label: str
     assert found > 20  # the comparison is not between two empty lists
 
 
+@pytest.mark.parametrize("label", list(checks.SETTINGS))
+def test_reachable_by_sql_is_reachable_by_the_rules(province: Database, label: str) -> None:
+    with province.session(write=True) as session:
+        checks.use_settings(session, checks.SETTINGS[label])
+        found = checks.check_reachable(session, label)
+    assert found > 20  # the comparison is not between two empty lists
+
+
 @pytest.mark.parametrize("label", ["defaults", "age by day", "other term dates"])
 def test_report_figures_by_sql_are_the_rules_one_by_one(province: Database, label: str) -> None:
     with province.session(write=True) as session:

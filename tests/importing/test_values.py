@@ -20,7 +20,8 @@ from dangvien_cli.core.calendar import (
 from dangvien_cli.core.cells import ValueProblem, fold_value
 from dangvien_cli.core.classes import grade_of_class, parse_class_name
 from dangvien_cli.core.dates import BirthDate, _excel_serial_date, parse_date, parse_day
-from dangvien_cli.core.grades import SCALE_CODES, TERM_LABELS, Grade
+from dangvien_cli.core.grades import SCALE_CODES, Grade
+from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.text import clean
 from dangvien_cli.importing.values import (
     default_scale,

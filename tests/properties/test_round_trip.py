@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from strategies import SLOW_PROPERTY, names
 
-from dangvien_cli.core.grades import SCALE_CODES, TERM_LABELS
+from dangvien_cli.core.grades import SCALE_CODES
+from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.text import collation_key, fold, name_sort_key
 from dbcheck import query
 

@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from dangvien_cli.admission.rules import eligibility
 from dangvien_cli.admission.rules.eligibility import (
     CRITERIA,
-    CRITERION_LABELS,
-    TERMS,
     Criterion,
     ResultFact,
     StudentFacts,
@@ -29,7 +27,15 @@ from dangvien_cli.admission.rules.eligibility import (
     required_criteria,
     result_counts_from,
 )
-from dangvien_cli.core.grades import TERM_LABELS
+from dangvien_cli.core.calendar import TERMS
+from dangvien_cli.core.labels import (
+    CRITERION_COLUMNS,
+    CRITERION_HEADERS,
+    CRITERION_LABELS,
+    RANK_WORDS,
+    RESULT_WORDS,
+    TERM_LABELS,
+)
 from dangvien_cli.core.settings import Rules
 
 D = date
@@ -573,8 +579,19 @@ def test_a_result_without_a_label_is_named_by_its_rank() -> None:
 
 
 def test_term_labels_are_the_importers() -> None:
-    assert eligibility._TERM_LABELS == TERM_LABELS
+    # One home (core.labels) for the words, one (core.calendar) for the order, shared by the
+    # rules and the importer.
+    assert eligibility.TERM_LABELS is TERM_LABELS
+    assert eligibility.TERMS is TERMS
     assert tuple(TERM_LABELS) == TERMS
+
+
+def test_every_criterion_has_its_words() -> None:
+    # Each place that names the criteria keeps its own words, all from core.labels, for every
+    # criterion in the rules' order.
+    for words in (CRITERION_LABELS, CRITERION_COLUMNS, CRITERION_HEADERS):
+        assert tuple(words) == CRITERIA
+    assert set(RESULT_WORDS) == set(RANK_WORDS) == {"academic", "conduct"}
 
 
 # --------------------------------------------------------------------------- youth union
@@ -777,6 +794,7 @@ def test_the_rules_never_ask_for_today_nor_import_the_interface() -> None:
         assert "datetime.now" not in source, module
     code = (
         "import sys, dangvien_cli.admission.rules.eligibility, dangvien_cli.core.settings\n"
+        "import dangvien_cli.admission.rules.reachable\n"
         "bad = sorted({m.split('.')[0] for m in sys.modules} & "
         "{'typer', 'rich', 'sqlalchemy', 'sqlmodel'})\n"
         "print(','.join(bad))\n"

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.grades import GRADE_RANKS, SCALE_CODES, grade_rank
 from dangvien_cli.core.settings import (
     SETTINGS,
     Rules,
@@ -221,6 +222,16 @@ def test_setting_error_is_a_usage_error_with_a_message() -> None:
 )
 def test_rank_of(code: str, rank: int) -> None:
     assert rank_of(code) == rank
+
+
+def test_rank_of_agrees_with_the_ranks_of_the_grades() -> None:
+    # The settings' ranks (core.settings) and the grades' (core.grades, their one home) are the
+    # same for every code of every scale, spelt either way.
+    codes = {code for scale in SCALE_CODES.values() for code in scale}
+    assert codes == set(GRADE_RANKS)
+    for code in codes:
+        assert rank_of(code) == GRADE_RANKS[code] == grade_rank(code)
+        assert rank_of(code.replace("_", "-")) == grade_rank(code.replace("_", "-"))
 
 
 def test_rank_of_unknown_word() -> None:

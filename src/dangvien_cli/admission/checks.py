@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
-from dangvien_cli.admission.pipeline import CHAIN, STEPS, Entry, order_problems
+from dangvien_cli.admission.pipeline import ADMITTED_BY, CHAIN, STEPS, Entry, order_problems
 from dangvien_cli.admission.rules.eligibility import age_eligible_from, format_date
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.db.models import milestone_t
@@ -108,7 +108,7 @@ def dossier_problems(
                 "định kết nạp.",
             )
         )
-    admitted = any(s in first for s in ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc"))
+    admitted = any(s in first for s in ADMITTED_BY)
     votes = [e.on_date for e in items if e.step == "chi-bo-de-nghi"]
     if admitted and votes:
         vote = max(votes)

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.admission.pipeline import Entry, effective
+from dangvien_cli.admission.pipeline import AWARENESS_CLASS, DISCIPLINE, MENTOR, Entry, effective
 from dangvien_cli.admission.rules.eligibility import ResultFact, StudentFacts
+from dangvien_cli.core.calendar import school_year_of
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.seq import chunks
 from dangvien_cli.core.settings import Rules
@@ -78,12 +79,6 @@ class Dossier:
     info: StudentInfo
     facts: StudentFacts
     entries: list[Entry] = field(default_factory=list)  # effective milestones, by date
-
-
-def school_year_of(day: date, rules: Rules) -> int:
-    """The school year (its first calendar year) that a day falls in."""
-    start_day, start_month = rules.school_year_period_start
-    return day.year if (day.month, day.day) >= (start_month, start_day) else day.year - 1
 
 
 def find_students(
@@ -238,7 +233,7 @@ def gather(session: Session, students: list[StudentInfo]) -> list[Dossier]:
     out = []
     for info in students:
         mine = entries.get(info.person_id, [])
-        mentors = [e for e in mine if e.step == "phan-cong-giup-do"]
+        mentors = [e for e in mine if e.step == MENTOR]
         member, joined = youth.get(info.person_id, (None, None))
         facts = StudentFacts(
             date_of_birth=info.date_of_birth,
@@ -248,8 +243,8 @@ def gather(session: Session, students: list[StudentInfo]) -> list[Dossier]:
             youth_union_latest_roster=member,
             mentor=(mentors[-1].mentor or "(chưa ghi tên)") if mentors else None,
             mentor_since=mentors[-1].on_date if mentors else None,
-            class_dates=tuple(e.on_date for e in mine if e.step == "lop-boi-duong"),
-            discipline=tuple((e.on_date, e.note or "") for e in mine if e.step == "ky-luat"),
+            class_dates=tuple(e.on_date for e in mine if e.step == AWARENESS_CLASS),
+            discipline=tuple((e.on_date, e.note or "") for e in mine if e.step == DISCIPLINE),
             grade12_school_year=info.grade12_school_year,
         )
         out.append(Dossier(info=info, facts=facts, entries=mine))

@@ -4,28 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from dangvien_cli.admission.facts import Dossier, StudentInfo, find_students, gather
-from dangvien_cli.admission.pipeline import STEPS, Due, current_stage, due, is_candidate
+from dangvien_cli.admission.facts import (
+    Dossier,
+    StudentInfo,
+    current_classes,
+    find_students,
+    gather,
+    grade12_year,
+)
+from dangvien_cli.admission.pipeline import (
+    FINISHED,
+    OUT_OF_QUESTION,
+    STEPS,
+    Due,
+    current_stage,
+    due,
+    is_candidate,
+)
 from dangvien_cli.admission.rules.eligibility import Eligibility, evaluate
-from dangvien_cli.admission.rules.sql import OUT_OF_QUESTION
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.db.settings import current_rules
 
+if TYPE_CHECKING:
+    from dangvien_cli.admission.rules.sql import Judge
+
 __all__ = [
-    "FINISHED",
-    "OUT_OF_QUESTION",
     "CandidateRow",
     "EligibilityRow",
     "candidate_row",
     "check_eligibility",
     "list_candidates",
+    "reachable_students",
 ]
-
-FINISHED = ("chinh-thuc", "dung", "chuyen-di")
 
 
 @dataclass
@@ -89,6 +103,29 @@ def check_eligibility(
             continue
         rows.append(EligibilityRow(dossier.info, result))
     return rules, rows
+
+
+def reachable_students(
+    session: Session, judge: Judge, by: date, school_ids: set[int] | None = None
+) -> list[tuple[int, int]]:
+    """(student id, school id) of the students who may still be admitted by `by`, as things
+    stand at the judge's day (rules/reachable.py, found in SQL): one query finds the candidates
+    meeting the rest of the rule, and the class each is in tells when they leave school."""
+    from dangvien_cli.admission.rules.sql import students_where
+    from dangvien_cli.db.models import person_t
+
+    p = person_t.c
+    stmt = students_where(judge.reachable(by), school_ids).add_columns(
+        p.date_of_birth, p.birth_year
+    )
+    found = session.execute(stmt).all()
+    classes = current_classes(session, [int(row[0]) for row in found], judge.day, judge.rules)
+    out = []
+    for student_id, sid, born, birth_year in found:
+        start, _, grade = classes.get(int(student_id), (None, None, None))
+        if judge.old_enough_before_leaving(born, birth_year, grade12_year(start, grade)):
+            out.append((int(student_id), int(sid)))
+    return out
 
 
 @dataclass

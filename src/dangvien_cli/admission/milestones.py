@@ -13,6 +13,7 @@ from dangvien_cli.admission.facts import StudentInfo, find_students, load_entrie
 from dangvien_cli.admission.pipeline import STEPS, Entry, Step, order_problems
 from dangvien_cli.admission.rules.eligibility import age_eligible_from, format_date
 from dangvien_cli.core.errors import AmbiguousError, NotFoundError, UsageError
+from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.core.text import collation_key, fold
 from dangvien_cli.db.audit import Stamp
@@ -301,13 +302,12 @@ FIELD_LABELS = {
     "class_name": "Lớp",
     "youth_union": "Đoàn viên",
 }
-TERM_NAMES = {"hk1": "Học kỳ I", "hk2": "Học kỳ II", "cn": "Cả năm"}
 
 
 def _describe(field: str, change: Any) -> str:
     """One change an import made, in words: "Lớp: 12A1 → 12A3"."""
     if field.startswith("result."):
-        label = f"Kết quả {TERM_NAMES.get(field.split('.', 1)[1], field)}"
+        label = f"Kết quả {TERM_LABELS.get(field.split('.', 1)[1], field)}"
     else:
         label = FIELD_LABELS.get(field, field)
     if isinstance(change, list) and len(change) == 2 and field != "extra":

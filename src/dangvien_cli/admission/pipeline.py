@@ -7,16 +7,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Final
 
 from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.labels import STEP_DATE_WORDS, STEP_LABELS, STEP_NOTE_LABELS
 from dangvien_cli.core.text import fold
 
 __all__ = [
+    "ADMITTED",
+    "ADMITTED_BY",
+    "AWARENESS_CLASS",
     "CEREMONY_WORKING_DAYS",
     "CHAIN",
     "DECISION_WORKING_DAYS",
+    "DISCIPLINE",
+    "FINISHED",
+    "MENTOR",
+    "OUT_OF_QUESTION",
     "PROBATION_MONTHS",
     "STEPS",
+    "STOPPED",
     "VOTE_WORKING_DAYS",
     "Due",
     "Entry",
@@ -61,34 +71,65 @@ class Step:
     note_label: str | None = None
 
 
-_STEP_LIST = (
-    Step("cam-tinh", "Đưa vào danh sách cảm tình Đảng", None),
-    Step("lop-boi-duong", "Học lớp bồi dưỡng nhận thức về Đảng", "CN-NTVĐ"),
-    Step("phan-cong-giup-do", "Phân công đảng viên giúp đỡ", None),
-    Step("don-xin-vao-dang", "Đơn xin vào Đảng, lý lịch", "1-KNĐ, 2-KNĐ"),
-    Step("tham-tra-ly-lich", "Thẩm tra lý lịch", None),
-    Step("gioi-thieu", "Giới thiệu người vào Đảng", "3-KNĐ, 4-KNĐ"),
-    Step("lay-y-kien", "Lấy ý kiến nhận xét", "5-KNĐ"),
-    Step("chi-bo-de-nghi", "Chi bộ xét, đề nghị kết nạp", "6-KNĐ"),
-    Step("dang-uy-co-so", "Đảng ủy cơ sở xét, đề nghị", "8-KNĐ"),
-    Step("quyet-dinh-ket-nap", "Quyết định kết nạp", "9-KNĐ"),
-    Step("le-ket-nap", "Lễ kết nạp", None),
-    Step("chinh-thuc", "Công nhận đảng viên chính thức", "10–15-KNĐ"),
-    Step("ky-luat", "Kỷ luật", None, True, "Hình thức kỷ luật"),
-    Step("dung", "Dừng xem xét", None, True, "Lý do dừng"),
-    Step("chuyen-di", "Chuyển sinh hoạt / chuyển đi", None, True, "Nơi chuyển đến"),
+# Each step in pipeline order with the form that records it; its label, and the label of its
+# note when it requires one, are core.labels'.
+_FORMS: dict[str, str | None] = {
+    "cam-tinh": None,
+    "lop-boi-duong": "CN-NTVĐ",
+    "phan-cong-giup-do": None,
+    "don-xin-vao-dang": "1-KNĐ, 2-KNĐ",
+    "tham-tra-ly-lich": None,
+    "gioi-thieu": "3-KNĐ, 4-KNĐ",
+    "lay-y-kien": "5-KNĐ",
+    "chi-bo-de-nghi": "6-KNĐ",
+    "dang-uy-co-so": "8-KNĐ",
+    "quyet-dinh-ket-nap": "9-KNĐ",
+    "le-ket-nap": None,
+    "chinh-thuc": "10–15-KNĐ",
+    "ky-luat": None,
+    "dung": None,
+    "chuyen-di": None,
+}
+_STEP_LIST = tuple(
+    Step(
+        slug,
+        STEP_LABELS[slug],
+        form,
+        slug in STEP_NOTE_LABELS,
+        STEP_NOTE_LABELS.get(slug),
+    )
+    for slug, form in _FORMS.items()
 )
 
 STEPS: dict[str, Step] = {s.slug: s for s in _STEP_LIST}
 """Every step, in pipeline order (the three ways out — kỷ luật, dừng, chuyển đi — last)."""
 
+# The steps the rules look at by name (tests/test_pipeline.py checks each is a step).
+AWARENESS_CLASS: Final = "lop-boi-duong"
+"""The awareness class: its date starts the certificate's validity."""
+MENTOR: Final = "phan-cong-giup-do"
+"""A party member assigned to help: the latest assignment is the mentor."""
+ADMITTED: Final = "quyet-dinh-ket-nap"
+"""The admission decision: its date is the day a candidate is counted as admitted."""
+DISCIPLINE: Final = "ky-luat"
+"""A discipline is a fact about the person, not a stage of their dossier."""
+
+# The sets of steps, the one home of each (the lists, the SQL rules, the report, the checks and
+# the tests' oracle all take them from here).
+ADMITTED_BY: Final = (ADMITTED, "le-ket-nap", "chinh-thuc")
+"""Admitted by a date: a ceremony or full membership recorded without its decision counts too."""
+STOPPED: Final = ("dung", "chuyen-di")
+"""Stopped (dừng) or handed over to another cell (chuyển đi)."""
+OUT_OF_QUESTION: Final = ADMITTED_BY + STOPPED
+"""Steps after which a student is no longer a question for eligibility."""
+FINISHED: Final = ("chinh-thuc", *STOPPED)
+"""Steps after which nothing more is expected: `candidates` hides them unless asked."""
+
 _ORDER = {slug: i for i, slug in enumerate(STEPS)}
 # The steps that move a candidate forward, one after the other.
 _FORWARD = tuple(STEPS)[: _ORDER["chinh-thuc"] + 1]
-# Steps after which nothing more is expected.
-_FINAL = frozenset({"chinh-thuc", "dung", "chuyen-di"})
-# A discipline is a fact about the person, not a stage of their dossier.
-_NOT_A_STAGE = "ky-luat"
+_FINAL = frozenset(FINISHED)
+_NOT_A_STAGE = DISCIPLINE
 
 CHAIN: tuple[str, ...] = (
     "chi-bo-de-nghi",
@@ -98,15 +139,6 @@ CHAIN: tuple[str, ...] = (
     "chinh-thuc",
 )
 """The steps whose dates must not go backwards, in the order their dates must follow."""
-
-# How a chain step's date is named in a sentence: "Ngày quyết định kết nạp …".
-_DATE_OF = {
-    "chi-bo-de-nghi": "chi bộ đề nghị kết nạp",
-    "dang-uy-co-so": "đảng ủy cơ sở đề nghị kết nạp",
-    "quyet-dinh-ket-nap": "quyết định kết nạp",
-    "le-ket-nap": "lễ kết nạp",
-    "chinh-thuc": "công nhận đảng viên chính thức",
-}
 
 
 def _key(text: str) -> str:
@@ -200,8 +232,8 @@ def order_problems(
         else:
             continue
         message = (
-            f"Ngày {_DATE_OF[slug]} ({_fmt(on_date)}) không thể {relation} "
-            f"ngày {_DATE_OF[e.step]} ({_fmt(e.on_date)})."
+            f"Ngày {STEP_DATE_WORDS[slug]} ({_fmt(on_date)}) không thể {relation} "
+            f"ngày {STEP_DATE_WORDS[e.step]} ({_fmt(e.on_date)})."
         )
         problems.append((there, e.on_date, message))
     seen: set[str] = set()

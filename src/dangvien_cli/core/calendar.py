@@ -155,3 +155,20 @@ def parse_term_option(text: str) -> str:
             f"{_quote(_clean(text))} không phải học kỳ. Học kỳ phải là hk1, hk2 hoặc cn."
         )
     return found
+
+
+# --------------------------------------------------------------------------- terms
+
+TERMS: tuple[str, ...] = ("hk1", "hk2", "cn")
+"""The terms of a school year in the order they end (cả năm is the last of its year): the one
+home of the term order; their words are core.labels.TERM_LABELS."""
+
+TERM_RANK: dict[str | None, int] = {None: 0, **{t: i for i, t in enumerate(TERMS, 1)}}
+"""A term's place within its school year, to order rosters and results: hk1 1, hk2 2, cn 3, and
+0 for a roster of no term (ask with .get(term, 0) for a term not known)."""
+
+
+def school_year_of(day: date, rules: Rules) -> int:
+    """The school year (its first calendar year) that a day falls in."""
+    start_day, start_month = rules.school_year_period_start
+    return day.year if (day.month, day.day) >= (start_month, start_day) else day.year - 1

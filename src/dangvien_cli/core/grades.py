@@ -1,26 +1,21 @@
-"""Grades on the two scales and the names of terms: small and free of the importer, so that
-the commands that only read (eligible, report, students) do not load the importing package."""
+"""Grades on the two scales, their codes and ranks (the one home of the ranks; their words are
+core.labels'): small and free of the importer, so that the commands that only read (eligible,
+report, students) do not load the importing package."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final
 
+from dangvien_cli.core.labels import GRADE_LABELS
+
 TT58: Final = "tt58"
 TT22: Final = "tt22"
 ACADEMIC: Final = "academic"
 CONDUCT: Final = "conduct"
 
-GRADE_LABELS: Final[dict[str, str]] = {
-    "gioi": "Giỏi",
-    "tot": "Tốt",
-    "kha": "Khá",
-    "tb": "Trung bình",
-    "dat": "Đạt",
-    "yeu": "Yếu",
-    "chua_dat": "Chưa đạt",
-    "kem": "Kém",
-}
+# The rank of each code: 4 Giỏi/Tốt, 3 Khá, 2 Trung bình/Đạt, 1 Yếu/Chưa đạt, 0 Kém (the
+# minimum a rule asks is compared with it, whichever scale a result was graded on).
 GRADE_RANKS: Final[dict[str, int]] = {
     "gioi": 4,
     "tot": 4,
@@ -56,4 +51,7 @@ class Grade:
         return GRADE_LABELS[self.code]
 
 
-TERM_LABELS: Final[dict[str, str]] = {"hk1": "Học kỳ I", "hk2": "Học kỳ II", "cn": "Cả năm"}
+def grade_rank(code: str) -> int:
+    """The rank of a grade code (:data:`GRADE_RANKS`), Chưa đạt spelt either way: "chua_dat" as
+    results store it or "chua-dat" as the settings write it."""
+    return GRADE_RANKS[code.replace("-", "_")]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dangvien_cli.core.calendar import school_year_label
 from dangvien_cli.core.errors import UsageError
-from dangvien_cli.core.grades import TERM_LABELS
+from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.legacy import detect_legacy, fix_legacy
 from dangvien_cli.core.text import fold
 from dangvien_cli.importing.layout import (

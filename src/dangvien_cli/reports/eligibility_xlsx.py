@@ -8,20 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dangvien_cli.core.exporting import append_row, save_workbook
+from dangvien_cli.core.labels import CRITERION_HEADERS
 
 if TYPE_CHECKING:
     from dangvien_cli.admission.lists import EligibilityRow
-
-CRITERIA = {
-    "age": "Đủ tuổi",
-    "academic": "Học tập",
-    "conduct": "Rèn luyện",
-    "youth_union": "Đoàn viên",
-    "mentor": "ĐV giúp đỡ",
-    "awareness_class": "Lớp bồi dưỡng",
-    "discipline": "Không kỷ luật",
-}
-MARK = {True: "✓", False: "✗", None: "?"}
 
 
 def write_eligibility(path: Path, rows: Sequence[EligibilityRow], *, as_of: date) -> None:
@@ -41,11 +31,11 @@ def write_eligibility(path: Path, rows: Sequence[EligibilityRow], *, as_of: date
         "Ngày sinh",
         "Đủ tuổi từ",
         "Ra trường",
-        *CRITERIA.values(),
+        *CRITERION_HEADERS.values(),
         "Đủ điều kiện",
         "Lý do chưa đủ",
     ]
-    widths = [5, 13, 24, 18, 7, 11, 11, 11, *([9] * len(CRITERIA)), 10, 60]
+    widths = [5, 13, 24, 18, 7, 11, 11, 11, *([9] * len(CRITERION_HEADERS)), 10, 60]
     ws.append([f"DANH SÁCH XÉT ĐIỀU KIỆN KẾT NẠP ĐẢNG — NGÀY XÉT {as_of:%d/%m/%Y}"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws["A1"].font = Font(bold=True, size=13)
@@ -73,7 +63,9 @@ def write_eligibility(path: Path, rows: Sequence[EligibilityRow], *, as_of: date
     for i, r in enumerate(rows, start=1):
         res = r.result
         reasons = "; ".join(
-            f"{CRITERIA[k]}: {c.detail}" for k, c in res.criteria.items() if c.ok is not True
+            f"{CRITERION_HEADERS[k]}: {c.detail}"
+            for k, c in res.criteria.items()
+            if c.ok is not True
         )
         first = res.first_age_eligible_date
         row = append_row(
@@ -87,7 +79,7 @@ def write_eligibility(path: Path, rows: Sequence[EligibilityRow], *, as_of: date
                 r.info.date_of_birth or r.info.birth_year,
                 first,
                 res.leaves_school_on,
-                *(MARK[res.criteria[k].ok] for k in CRITERIA),
+                *(res.criteria[k].mark for k in CRITERION_HEADERS),
                 "Có" if res.eligible else "Chưa",
                 reasons,
             ],

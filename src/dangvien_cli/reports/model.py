@@ -131,7 +131,6 @@ class Report:
         """Attended the class → eligible → admitted, for the whole report."""
         t = self.totals
         return [
-            ("Đã học lớp bồi dưỡng", t.class_actual),
-            ("Đủ điều kiện", t.eligible),
-            ("Đã kết nạp", t.admitted_actual),
+            (FIGURE_LABELS[key], t.value(key))
+            for key in ("class_actual", "eligible", "admitted_actual")
         ]

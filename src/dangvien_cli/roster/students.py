@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.core.grades import ACADEMIC, CONDUCT, TERM_LABELS, TT22, Grade
+from dangvien_cli.core.grades import ACADEMIC, CONDUCT, TT22, Grade
+from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.text import (
     CollationKey,
     collation_key,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dangvien_cli.core.calendar import school_year_label
 from dangvien_cli.core.exporting import save_workbook
-from dangvien_cli.core.grades import TERM_LABELS
+from dangvien_cli.core.labels import TERM_LABELS
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
+from dangvien_cli.core.calendar import TERMS, school_year_label
+from dangvien_cli.core.labels import RANK_WORDS, RESULT_WORDS, TERM_LABELS
 from dangvien_cli.core.settings import Rules, rank_of
 
 __all__ = [
     "CRITERIA",
-    "CRITERION_LABELS",
-    "TERMS",
     "Criterion",
     "Eligibility",
     "ResultFact",
@@ -38,32 +38,7 @@ CRITERIA: Final = (
     "awareness_class",
     "discipline",
 )
-CRITERION_LABELS: Final[dict[str, str]] = {
-    "age": "Tuổi",
-    "academic": "Học lực",
-    "conduct": "Hạnh kiểm",
-    "youth_union": "Đoàn viên",
-    "mentor": "Đảng viên giúp đỡ",
-    "awareness_class": "Lớp bồi dưỡng",
-    "discipline": "Kỷ luật",
-}
-# Terms in the order they end within a school year (cả năm is the last of its year).
-TERMS: Final = ("hk1", "hk2", "cn")
-# The same words as importing.values.TERM_LABELS (a test keeps them equal); not imported from
-# there because the importing package pulls in the database layer.
-_TERM_LABELS: Final[dict[str, str]] = {"hk1": "Học kỳ I", "hk2": "Học kỳ II", "cn": "Cả năm"}
 _AGE_MODE_WORDS: Final[dict[str, str]] = {"month": "tính theo tháng", "day": "tính theo ngày sinh"}
-# Words for a rank when a result carries no label, and for a minimum, per kind of result.
-_RANK_WORDS: Final[dict[str, dict[int, str]]] = {
-    "academic": {4: "Giỏi/Tốt", 3: "Khá", 2: "Trung bình/Đạt", 1: "Yếu/Chưa đạt", 0: "Kém"},
-    "conduct": {4: "Tốt", 3: "Khá", 2: "Trung bình/Đạt", 1: "Yếu/Chưa đạt", 0: "Kém"},
-}
-_RESULT_WORDS: Final[dict[str, tuple[str, str]]] = {
-    # kind → (the results, the value), as named in a reason
-    "academic": ("kết quả học tập", "học lực"),
-    "conduct": ("kết quả rèn luyện", "hạnh kiểm"),
-}
-
 
 # --------------------------------------------------------------------------- facts and decisions
 
@@ -259,8 +234,8 @@ def _age(facts: StudentFacts, as_of: date, rules: Rules) -> tuple[Criterion, dat
 
 
 def _term_name(result: ResultFact) -> str:
-    label = _TERM_LABELS.get(result.term, result.term)
-    return f"{label} {result.school_year}-{result.school_year + 1}"
+    label = TERM_LABELS.get(result.term, result.term)
+    return f"{label} {school_year_label(result.school_year)}"
 
 
 def _result_order(result: ResultFact, rules: Rules) -> tuple[date, int, int]:
@@ -293,7 +268,7 @@ def _grade(
     as_of: date,
     rules: Rules,
 ) -> Criterion:
-    results_word, value_word = _RESULT_WORDS[kind]
+    results_word, value_word = RESULT_WORDS[kind]
     if latest is None:
         detail = f"Chưa có {results_word} nào tính đến ngày {format_date(as_of)}"
         if upcoming is not None:
@@ -306,12 +281,12 @@ def _grade(
         rank, label, minimum = latest.conduct_rank, latest.conduct_label, rules.conduct_min
     if rank is None:
         return Criterion(None, f"Kết quả {_term_name(latest)} không ghi {value_word}.")
-    shown = f"{label or _RANK_WORDS[kind].get(rank, str(rank))} ({_term_name(latest)})"
+    shown = f"{label or RANK_WORDS[kind].get(rank, str(rank))} ({_term_name(latest)})"
     needed = _rank_of(minimum)
     if rank >= needed:
         return Criterion(True, f"{shown}.")
-    need_word = _RANK_WORDS[kind][needed]
-    need = f"cần {need_word}" if needed == max(_RANK_WORDS[kind]) else f"cần từ {need_word} trở lên"
+    need_word = RANK_WORDS[kind][needed]
+    need = f"cần {need_word}" if needed == max(RANK_WORDS[kind]) else f"cần từ {need_word} trở lên"
     return Criterion(False, f"{shown}: {need}.")
 
 

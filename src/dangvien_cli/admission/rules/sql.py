@@ -32,13 +32,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from dangvien_cli.admission.pipeline import (
+    AWARENESS_CLASS,
+    DISCIPLINE,
+    MENTOR,
+    OUT_OF_QUESTION,
+)
 from dangvien_cli.admission.rules.eligibility import (
-    TERMS,
     add_months,
     age_eligible_from,
     leave_date,
     result_counts_from,
 )
+from dangvien_cli.core.calendar import TERMS
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.db.models import (
     enrollment_t,
@@ -51,21 +57,11 @@ from dangvien_cli.db.models import (
 )
 
 __all__ = [
-    "ADMITTED_BY",
-    "OUT_OF_QUESTION",
-    "STOPPED",
     "Judge",
     "effective_steps",
     "on_rosters",
     "youth_union_ok",
 ]
-
-# Steps after which a student is no longer a question for eligibility.
-OUT_OF_QUESTION = ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc", "dung", "chuyen-di")
-# Admitted by a date: a ceremony or full membership recorded without its decision counts too.
-ADMITTED_BY = ("quyet-dinh-ket-nap", "le-ket-nap", "chinh-thuc")
-STOPPED = ("dung", "chuyen-di")
-MENTOR, CLASS, DISCIPLINE = "phan-cong-giup-do", "lop-boi-duong", "ky-luat"
 
 
 # --------------------------------------------------------------------------- milestones
@@ -241,7 +237,9 @@ class Judge:
         """The latest class by the day is within the certificate's months."""
         lapsed = _last_day_lapsed(self.day, self.rules.awareness_class_valid_months)
         since = lapsed + timedelta(days=1)
-        return student_t.c.person_id.in_(effective_steps((CLASS,), since=since, until=self.day))
+        return student_t.c.person_id.in_(
+            effective_steps((AWARENESS_CLASS,), since=since, until=self.day)
+        )
 
     def no_discipline(self) -> ColumnElement[bool]:
         """No discipline within its months before the day."""
@@ -275,14 +273,15 @@ class Judge:
         return conds
 
     def reachable(self, by: date) -> list[ColumnElement[bool]]:
-        """The report's "reachable" but for leaving school: a candidate (a step other than
-        discipline recorded) not admitted nor stopped by the day, with grades and Youth Union ✓
-        at the day, old enough by `by`. Whether they are old enough before they leave school
-        is :meth:`old_enough_before_leaving`, on the few rows found."""
+        """The report's "reachable" (rules/reachable.py) but for leaving school: a candidate (a
+        step other than discipline recorded) not admitted nor stopped by the day, with grades
+        and Youth Union ✓ at the day, old enough by `by`. Whether they are old enough before
+        they leave school is :meth:`old_enough_before_leaving`, on the few rows found
+        (lists.reachable_students does both)."""
         st = student_t.c
         return [
             st.person_id.in_(effective_steps((DISCIPLINE,), exclude=True)),
-            st.person_id.not_in(effective_steps(ADMITTED_BY + STOPPED, until=self.day)),
+            st.person_id.not_in(effective_steps(OUT_OF_QUESTION, until=self.day)),
             self.old_enough(by),
             self.youth_union(),
             self.grades(),
