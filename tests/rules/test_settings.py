@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangvien_cli.core.errors import UsageError
-from dangvien_cli.core.grades import GRADE_RANKS, SCALE_CODES, grade_rank
+from dangvien_cli.core.grades import CONDUCT, GRADE_RANKS, SCALE_CODES, grade_rank
+from dangvien_cli.core.labels import GRADE_LABELS
 from dangvien_cli.core.settings import (
     SETTINGS,
     Rules,
@@ -225,13 +226,25 @@ def test_rank_of(code: str, rank: int) -> None:
 
 
 def test_rank_of_agrees_with_the_ranks_of_the_grades() -> None:
-    # The settings' ranks (core.settings) and the grades' (core.grades, their one home) are the
-    # same for every code of every scale, spelt either way.
+    # The settings take their ranks from the grades' (core.grades, their one home): every code of
+    # every scale, spelt either way or written as its word, is accepted with the same rank.
     codes = {code for scale in SCALE_CODES.values() for code in scale}
     assert codes == set(GRADE_RANKS)
     for code in codes:
         assert rank_of(code) == GRADE_RANKS[code] == grade_rank(code)
         assert rank_of(code.replace("_", "-")) == grade_rank(code.replace("_", "-"))
+        assert rank_of(GRADE_LABELS[code]) == GRADE_RANKS[code]
+
+
+def test_conduct_min_takes_the_codes_of_the_conduct_scales() -> None:
+    # conduct.min takes every code a conduct result may have, on either scale, and no other.
+    conduct = {c for (_, kind), scale in SCALE_CODES.items() if kind == CONDUCT for c in scale}
+    for code in GRADE_RANKS:
+        if code in conduct:
+            assert normalise_setting("conduct.min", code) == code.replace("_", "-")
+        else:
+            with pytest.raises(SettingError):
+                normalise_setting("conduct.min", code)
 
 
 def test_rank_of_unknown_word() -> None:

@@ -75,7 +75,7 @@ def check_eligibility(
     `only_eligible`, only those found eligible (the same rows, in the same order).
 
     The eligible ones are found fast in a province of a million students: one SQL query finds
-    them (sql_rules.py), and only they are judged again here, to say why.
+    them (rules.sql), and only they are judged again here, to say why.
     """
     rules = current_rules(session)
     shortlist = None

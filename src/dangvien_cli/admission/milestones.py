@@ -10,7 +10,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
-from dangvien_cli.admission.pipeline import STEPS, Entry, Step, order_problems
+from dangvien_cli.admission.pipeline import (
+    AWARENESS_CLASS,
+    MENTOR,
+    STEPS,
+    Entry,
+    Step,
+    order_problems,
+)
 from dangvien_cli.admission.rules.eligibility import age_eligible_from, format_date
 from dangvien_cli.core.errors import AmbiguousError, NotFoundError, UsageError
 from dangvien_cli.core.labels import TERM_LABELS
@@ -167,17 +174,17 @@ def record_step(
 def _warnings(step: Step, on_date: date, existing: list[Entry], mentor: str | None) -> list[str]:
     """Doubts that do not stop the record."""
     out = []
-    if step.slug == "phan-cong-giup-do" and not mentor:
+    if step.slug == MENTOR and not mentor:
         out.append("Chưa ghi tên đảng viên giúp đỡ (--mentor).")
     if step.slug == "gioi-thieu":
-        helps = [e for e in existing if e.step == "phan-cong-giup-do"]
+        helps = [e for e in existing if e.step == MENTOR]
         if helps and (on_date - helps[0].on_date).days < 365:
             out.append(
                 "Đảng viên giới thiệu cần đã cùng công tác, giúp đỡ người vào Đảng ít nhất 12 "
                 f"tháng; phân công giúp đỡ mới từ {format_date(helps[0].on_date)}."
             )
     if step.slug in ("chi-bo-de-nghi", "quyet-dinh-ket-nap") and not any(
-        e.step == "lop-boi-duong" for e in existing
+        e.step == AWARENESS_CLASS for e in existing
     ):
         out.append("Chưa ghi ngày học lớp bồi dưỡng nhận thức về Đảng.")
     return out

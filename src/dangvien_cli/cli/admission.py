@@ -19,19 +19,11 @@ from dangvien_cli.cli.common import (
 )
 from dangvien_cli.cli.context import command_context
 from dangvien_cli.cli.output import print_json
+from dangvien_cli.core.labels import CRITERION_COLUMNS
 
 if TYPE_CHECKING:
     from dangvien_cli.admission.lists import CandidateRow, EligibilityRow
 
-CRITERIA = {
-    "age": "Tuổi",
-    "academic": "Học tập",
-    "conduct": "Rèn luyện",
-    "youth_union": "Đoàn viên",
-    "mentor": "Giúp đỡ",
-    "awareness_class": "Lớp BD",
-    "discipline": "Kỷ luật",
-}
 MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
 
 ELIGIBLE_HELP = """Ai đủ điều kiện để chi bộ xét đề nghị kết nạp vào ngày họp (--as-of).
@@ -148,7 +140,7 @@ def _print_eligible(
     table.add_column("Ngày sinh", no_wrap=True)
     table.add_column("Đủ tuổi từ", no_wrap=True)
     if show_all:
-        for label in CRITERIA.values():
+        for label in CRITERION_COLUMNS.values():
             table.add_column(label, justify="center", no_wrap=True)
     for i, r in enumerate(shown, start=1):
         first = r.result.first_age_eligible_date
@@ -164,7 +156,7 @@ def _print_eligible(
             when,
         ]
         if show_all:
-            cells += [MARK[r.result.criteria[k].ok] for k in CRITERIA]
+            cells += [MARK[r.result.criteria[k].ok] for k in CRITERION_COLUMNS]
         table.add_row(*cells)
     out.print(table)
     if show_all:
@@ -182,7 +174,7 @@ def _print_reasons(rows: list[EligibilityRow]) -> None:
         out.print(f"[bold]{escape(r.info.full_name)}[/] ({escape(r.info.code or 'không mã')}):")
         for k in bad:
             c = r.result.criteria[k]
-            out.print(f"  {MARK[c.ok]} {CRITERIA[k]}: {escape(c.detail)}")
+            out.print(f"  {MARK[c.ok]} {CRITERION_COLUMNS[k]}: {escape(c.detail)}")
 
 
 def candidates_command(

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Final
 
 from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.grades import CONDUCT, SCALE_CODES, grade_rank
 from dangvien_cli.core.text import fold
 
 __all__ = [
@@ -87,18 +88,15 @@ _GRADE_CODES: Final[dict[str, str]] = {
     "cd": "chua-dat",
     "kem": "kem",
 }
-_GRADE_RANKS: Final[dict[str, int]] = {
-    "gioi": 4,
-    "tot": 4,
-    "kha": 3,
-    "tb": 2,
-    "dat": 2,
-    "yeu": 1,
-    "chua-dat": 1,
-    "kem": 0,
-}
-# Conduct has no Giỏi and no Kém on either scale.
-_CONDUCT_CODES: Final = frozenset({"tot", "kha", "tb", "dat", "yeu", "chua-dat"})
+# The settings write Chưa đạt "chua-dat" (the grades' code is "chua_dat"); their ranks are the
+# grades' (core.grades.grade_rank accepts either spelling).
+# Conduct has no Giỏi and no Kém on either scale: its codes are those of the conduct scales.
+_CONDUCT_CODES: Final = frozenset(
+    code.replace("_", "-")
+    for (_scale, kind), codes in SCALE_CODES.items()
+    if kind == CONDUCT
+    for code in codes
+)
 _NOT_ALNUM_RE: Final = re.compile(r"[^a-z0-9]+")
 
 _TRUE_WORDS: Final = frozenset({"true", "co", "1", "yes", "x", "dung"})
@@ -322,7 +320,7 @@ def rank_of(min_code: str) -> int:
             f"{_quote(min_code)} không phải mức xếp loại; hãy ghi "
             f"{SETTINGS['academic.min'].accepted}."
         )
-    return _GRADE_RANKS[code]
+    return grade_rank(code)
 
 
 def _day_month_pair(text: str) -> tuple[int, int]:

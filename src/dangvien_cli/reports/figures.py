@@ -203,7 +203,8 @@ def _all_figures(
     everywhere: bool,
 ) -> dict[int, SchoolFigures]:
     """Every school's figures, each one a grouped query over all the schools at once (the rules
-    as SQL: sql_rules.py), so that a province of a million students takes a few queries."""
+    as SQL: admission.rules.sql), so that a province of a million students takes a few
+    queries."""
     from dangvien_cli.admission.rules.sql import Judge
 
     judge = Judge.at(session, now, rules)

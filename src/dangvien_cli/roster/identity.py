@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from dangvien_cli.core.calendar import TERM_RANK  # the order of rosters within a year
+
 __all__ = [
     "EPOCH",
-    "TERM_RANK",
     "Said",
     "Students",
     "Who",
@@ -32,7 +33,6 @@ __all__ = [
     "stored_birth_key",
 ]
 
-TERM_RANK = {None: 0, "hk1": 1, "hk2": 2, "cn": 3}  # the order of rosters within a year
 EPOCH = datetime(1900, 1, 1)  # the time of a value whose time is not known
 
 T = TypeVar("T")

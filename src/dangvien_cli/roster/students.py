@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from dangvien_cli.core.calendar import TERM_RANK
 from dangvien_cli.core.grades import ACADEMIC, CONDUCT, TT22, Grade
 from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.text import (
@@ -172,8 +173,6 @@ def list_students(
 # Export in the layout of the import template
 # --------------------------------------------------------------------------------------------
 
-# Later terms first: the result of the whole year, then term II, then term I.
-_TERM_RANK = {"cn": 3, "hk2": 2, "hk1": 1}
 _CHUNK = 5000  # ids per query: under every database's limit on bound parameters
 
 
@@ -250,7 +249,8 @@ def latest_results(
             if label != year_of[sid] or (a is None and c is None):
                 continue
             held = found.get(sid)
-            if held is not None and _TERM_RANK.get(held[0], 0) >= _TERM_RANK.get(term, 0):
+            # Later terms win: the result of the whole year, then term II, then term I.
+            if held is not None and TERM_RANK.get(held[0], 0) >= TERM_RANK.get(term, 0):
                 continue
             academic = Grade(a, a_scale, a_rank) if a is not None else None
             conduct = Grade(c, c_scale, c_rank) if c is not None else None

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from dangvien_cli.core.calendar import school_year_label
 from dangvien_cli.core.exporting import save_workbook
-from dangvien_cli.core.labels import TERM_LABELS
+from dangvien_cli.core.grades import ACADEMIC, CONDUCT, SCALE_CODES, TT22, TT58
+from dangvien_cli.core.labels import GRADE_LABELS, TERM_LABELS
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,16 @@ class TemplateColumn:
     text: bool = False  # stored as text so Excel keeps leading zeros and long codes
 
 
-ACADEMIC_CHOICES = ("Giỏi", "Khá", "Trung bình", "Yếu", "Kém", "Tốt", "Đạt", "Chưa đạt")
-CONDUCT_CHOICES = ("Tốt", "Khá", "Trung bình", "Yếu", "Đạt", "Chưa đạt")
+def _grade_choices(kind: str) -> tuple[str, ...]:
+    """The words of a kind of result's grades offered in the template's drop-down: those of the
+    TT58 scale, best first, then the TT22 words it does not already have ("Giỏi", "Khá",
+    "Trung bình", "Yếu", "Kém", "Tốt", "Đạt", "Chưa đạt")."""
+    codes = (*SCALE_CODES[(TT58, kind)], *SCALE_CODES[(TT22, kind)])
+    return tuple(dict.fromkeys(GRADE_LABELS[code] for code in codes))
+
+
+ACADEMIC_CHOICES = _grade_choices(ACADEMIC)
+CONDUCT_CHOICES = _grade_choices(CONDUCT)
 
 COLUMNS: tuple[TemplateColumn, ...] = (
     TemplateColumn("STT", 5, "Số thứ tự; không bắt buộc, không được nhập."),
