@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from dangvien_cli.core.dates import parse_day
 from dangvien_cli.core.seq import chunks
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.core.text import fold
-from dangvien_cli.db.audit import log
+from dangvien_cli.db.audit import Stamp
 from dangvien_cli.db.bulk import bulk_insert
 from dangvien_cli.db.models import milestone_t, student_t
 from dangvien_cli.db.settings import current_rules
@@ -58,15 +58,11 @@ def import_milestones(
     *,
     batch_id: int,
     today: date,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
 ) -> MilestoneCounts:
     """Record the steps each row gives, skipping those already recorded; a row that breaks a
     rule of the record is rejected whole, with the rule named."""
-    sheet = _Sheet(
-        table, current_rules(session), today=today, batch_id=batch_id, now=now, user=user
-    )
+    sheet = _Sheet(table, current_rules(session), today=today, batch_id=batch_id, stamp=stamp)
     counts = sheet.counts
     data = [
         (r, rows[r]) for r in range(table.first_row, table.end_row) if classify(rows[r], table).data
@@ -100,11 +96,8 @@ def import_milestones(
         inserts += planned
     bulk_insert(session, milestone_t, inserts)
     if inserts:
-        log(
+        stamp.log(
             session,
-            now=now,
-            user=user,
-            command=command,
             action="import",
             entity="milestone",
             batch_id=batch_id,
@@ -128,16 +121,14 @@ class _Sheet:
         *,
         today: date,
         batch_id: int,
-        now: datetime,
-        user: str | None,
+        stamp: Stamp,
     ) -> None:
         self.table = table
         self.fields = table.fields
         self.rules = rules
         self.today = today
         self.batch_id = batch_id
-        self.now = now
-        self.user = user
+        self.stamp = stamp  # the milestones' recorded_at and recorded_by
         self.counts = MilestoneCounts()
         self.headers = [c.header for c in table.columns]
         self.next_id = -1  # ids for entries this sheet adds, for the order checks of later rows
@@ -269,8 +260,8 @@ class _Sheet:
                     "acted_by": None,
                     "replaces_id": None,
                     "batch_id": self.batch_id,
-                    "recorded_at": self.now,
-                    "recorded_by": self.user,
+                    "recorded_at": self.stamp.now,
+                    "recorded_by": self.stamp.user,
                 }
             )
         return planned, problems, unchanged
