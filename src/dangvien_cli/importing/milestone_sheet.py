@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
 from dangvien_cli.admission.milestones import check_step
-from dangvien_cli.admission.pipeline import STEPS, Entry
+from dangvien_cli.admission.pipeline import ADMITTED, AWARENESS_CLASS, MENTOR, STEPS, Entry
 from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.dates import parse_day
 from dangvien_cli.core.seq import chunks
@@ -33,12 +33,14 @@ from dangvien_cli.importing.rows import (
 from dangvien_cli.importing.values import parse_code, parse_text
 
 # Which columns make which step: (step, date field, document number field, mentor field).
+# The steps are admission/pipeline's; the two it names no constant for are looked up in its
+# STEPS, so that a step renamed there fails here at once (tests check each is a step too).
 STEP_COLUMNS: tuple[tuple[str, str, str | None, str | None], ...] = (
-    ("lop-boi-duong", "class_date", "certificate_no", None),
-    ("phan-cong-giup-do", "mentor_date", None, "mentor"),
-    ("chi-bo-de-nghi", "recommend_date", None, None),
-    ("quyet-dinh-ket-nap", "decision_date", "decision_no", None),
-    ("le-ket-nap", "ceremony_date", None, None),
+    (AWARENESS_CLASS, "class_date", "certificate_no", None),
+    (MENTOR, "mentor_date", None, "mentor"),
+    (STEPS["chi-bo-de-nghi"].slug, "recommend_date", None, None),
+    (ADMITTED, "decision_date", "decision_no", None),
+    (STEPS["le-ket-nap"].slug, "ceremony_date", None, None),
 )
 
 
