@@ -178,14 +178,11 @@ def _import_one(
         sheets = ahead.sheets()
     stamp = c.new_stamp()
     with c.db.session(write=True) as session:
-        # importing/ takes the stamp's parts one by one (its signature is another's to change)
         report = import_file(
             session,
             path,
             options,
-            now=stamp.now,
-            user=stamp.user,
-            command=stamp.command,
+            stamp=stamp,
             today=c.today,
             progress=progress,
             sheets=sheets,

@@ -68,15 +68,7 @@ def merge_command(
     from dangvien_cli.merge import merge_file
 
     with command_context(ctx, write=True) as c:
-        # merge/ takes the stamp's parts one by one (its signature is not the command's to change)
-        report = merge_file(
-            c.session,
-            source,
-            now=c.stamp.now,
-            user=c.stamp.user,
-            command=c.stamp.command,
-            target=c.db.location.path,
-        )
+        report = merge_file(c.session, source, stamp=c.stamp, target=c.db.location.path)
         if dry_run:
             report.written = False
             c.session.rollback()

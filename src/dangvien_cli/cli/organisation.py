@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -96,58 +96,38 @@ def unit_list(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from sqlalchemy import select
-
-    from dangvien_cli.core.text import collation_key
-    from dangvien_cli.db.models import school_t
-    from dangvien_cli.organisation.units import UNIT_KINDS, unit_tree
+    from dangvien_cli.organisation.units import unit_listing
 
     with command_context(ctx) as c:
-        nodes, children = unit_tree(c.session)
-        schools = [
-            (str(n), u) for n, u in c.session.execute(select(school_t.c.name, school_t.c.unit_id))
-        ]
-    by_unit: dict[int | None, list[str]] = {}
-    for name, unit_id in schools:
-        by_unit.setdefault(unit_id, []).append(name)
-    for names in by_unit.values():
-        names.sort(key=collation_key)
-
-    def tree(unit_id: int) -> dict[str, object]:
-        node = nodes[unit_id]
-        return {
-            "name": node.name,
-            "kind": node.kind,
-            "schools": by_unit.get(unit_id, []),
-            "units": [tree(c) for c in children.get(unit_id, [])],
-        }
-
-    data = {
-        "units": [tree(u) for u in children.get(None, [])],
-        "schools_without_unit": by_unit.get(None, []),
-    }
+        data = unit_listing(c.session)
     if as_json:
         print_json(data)
         return
+    _print_units(data)
+
+
+def _print_units(data: dict[str, Any]) -> None:
+    """The tree of `unit list` on the terminal: each unit's units, then its schools."""
     from rich.markup import escape
     from rich.tree import Tree
 
+    from dangvien_cli.organisation.units import UNIT_KINDS
+
     root = Tree("[bold]Các đơn vị[/]")
 
-    def add(branch: Tree, unit_id: int) -> None:
-        node = nodes[unit_id]
-        kind = UNIT_KINDS.get(node.kind or "", node.kind or "")
-        sub = branch.add(f"[bold]{escape(node.name)}[/] [dim]({escape(kind)})[/]")
-        for c in children.get(unit_id, []):
-            add(sub, c)
-        for school in by_unit.get(unit_id, []):
+    def add(branch: Tree, unit: dict[str, Any]) -> None:
+        kind = UNIT_KINDS.get(unit["kind"] or "", unit["kind"] or "")
+        sub = branch.add(f"[bold]{escape(unit['name'])}[/] [dim]({escape(kind)})[/]")
+        for child in unit["units"]:
+            add(sub, child)
+        for school in unit["schools"]:
             sub.add(f"🏫 {escape(school)}")
 
-    for top in children.get(None, []):
+    for top in data["units"]:
         add(root, top)
-    if by_unit.get(None):
+    if data["schools_without_unit"]:
         loose = root.add("[dim]Chưa thuộc đơn vị nào[/]")
-        for school in by_unit[None]:
+        for school in data["schools_without_unit"]:
             loose.add(f"🏫 {escape(school)}")
     stdout_console().print(root)
 

@@ -11,7 +11,6 @@ import typer
 from dangvien_cli.cli import stdout_console
 from dangvien_cli.cli.common import date_option, output_file, period_option
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 from dangvien_cli.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -94,11 +93,17 @@ def report_command(
     ] = False,
 ) -> None:
     from dangvien_cli.reports.figures import build_report, report_now
-    from dangvien_cli.reports.renderers import RENDERERS, RenderOptions, file_renderer
+    from dangvien_cli.reports.renderers import (
+        FILE_FORMATS,
+        RenderOptions,
+        Screen,
+        file_renderer,
+        stream_renderer,
+    )
 
     day = date_option(as_of, "--as-of")
     wanted = {"xlsx": xlsx, "html": html, "docx": docx}
-    formats = [fmt for fmt in RENDERERS if wanted[fmt]]
+    formats = [fmt for fmt in FILE_FORMATS if wanted[fmt]]
     if out is not None and not formats:
         raise UsageError("--out dùng cùng --xlsx, --html hoặc --docx.")
     with command_context(ctx) as c:
@@ -112,12 +117,10 @@ def report_command(
             generated_at=datetime.now().astimezone(),
             with_names=with_names,
         )
-    if as_json:
-        print_json(report.as_json())
-    elif not formats:
-        from dangvien_cli.reports.render_terminal import render_terminal
-
-        render_terminal(report, stdout_console())
+    # --json on standard output, else the table there unless files were asked for.
+    shown = "json" if as_json else None if formats else "terminal"
+    if shown is not None:
+        stream_renderer(shown).show(report, Screen(stdout_console, typer.echo))
     options = RenderOptions(
         template=template, user_dir=templates, issuer=issuer, place=place, number=number
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ from dangvien_cli.roster.records import Counts
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from dangvien_cli.db.audit import Stamp
     from dangvien_cli.importing.layout import Table
 
 __all__ = [
@@ -71,9 +72,7 @@ def import_file(
     path: Path,
     options: ImportOptions,
     *,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
     today: date,
     progress: Progress | None = None,
     sheets: list[Sheet] | None = None,
@@ -92,9 +91,7 @@ def import_file(
             session,
             path,
             options,
-            now=now,
-            user=user,
-            command=command,
+            stamp=stamp,
             today=today,
             progress=progress,
             sheets=sheets,
@@ -109,9 +106,7 @@ def _import_file(
     path: Path,
     options: ImportOptions,
     *,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
     today: date,
     progress: Progress | None,
     sheets: list[Sheet] | None,
@@ -150,17 +145,17 @@ def _import_file(
             {
                 "file_name": path.name,
                 "sha256": sha256_of(path),
-                "imported_at": now,
-                "imported_by": user,
+                "imported_at": stamp.now,
+                "imported_by": stamp.user,
             },
         ).scalar_one()
     )
-    writer = RosterWriter(session, batch_id=batch_id, now=now, user=user, command=command)
+    writer = RosterWriter(session, batch_id=batch_id, stamp=stamp)
     seen = SeenCodes(planned)
     school_ids: set[int] = set()
     for number, plan in enumerate(planned):
         school_id = import_table(
-            session, writer, plan, number, seen, report, options, now=now, progress=progress
+            session, writer, plan, number, seen, report, options, progress=progress
         )
         if school_id is not None:
             school_ids.add(school_id)
@@ -181,9 +176,7 @@ def _import_file(
         report,
         batch_id=batch_id,
         today=today,
-        now=now,
-        user=user,
-        command=command,
+        stamp=stamp,
         progress=progress,
     )
     progress.finish()
@@ -200,9 +193,7 @@ def _import_milestone_tables(
     *,
     batch_id: int,
     today: date,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
     progress: Progress,
 ) -> list[SheetReport]:
     """Import the file's progress sheets; their rejected rows go to the file's report."""
@@ -216,9 +207,7 @@ def _import_milestone_tables(
             sheet.rows,
             batch_id=batch_id,
             today=today,
-            now=now,
-            user=user,
-            command=command,
+            stamp=stamp,
         )
         progress.advance(table.end_row - table.first_row)
         milestone_reports.append(

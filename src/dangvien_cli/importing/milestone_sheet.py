@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
 from dangvien_cli.admission.milestones import check_step
-from dangvien_cli.admission.pipeline import STEPS, Entry
+from dangvien_cli.admission.pipeline import ADMITTED, AWARENESS_CLASS, MENTOR, STEPS, Entry
 from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.dates import parse_day
 from dangvien_cli.core.seq import chunks
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.core.text import fold
-from dangvien_cli.db.audit import log
+from dangvien_cli.db.audit import Stamp
 from dangvien_cli.db.bulk import bulk_insert
 from dangvien_cli.db.models import milestone_t, student_t
 from dangvien_cli.db.settings import current_rules
@@ -33,12 +33,14 @@ from dangvien_cli.importing.rows import (
 from dangvien_cli.importing.values import parse_code, parse_text
 
 # Which columns make which step: (step, date field, document number field, mentor field).
+# The steps are admission/pipeline's; the two it names no constant for are looked up in its
+# STEPS, so that a step renamed there fails here at once (tests check each is a step too).
 STEP_COLUMNS: tuple[tuple[str, str, str | None, str | None], ...] = (
-    ("lop-boi-duong", "class_date", "certificate_no", None),
-    ("phan-cong-giup-do", "mentor_date", None, "mentor"),
-    ("chi-bo-de-nghi", "recommend_date", None, None),
-    ("quyet-dinh-ket-nap", "decision_date", "decision_no", None),
-    ("le-ket-nap", "ceremony_date", None, None),
+    (AWARENESS_CLASS, "class_date", "certificate_no", None),
+    (MENTOR, "mentor_date", None, "mentor"),
+    (STEPS["chi-bo-de-nghi"].slug, "recommend_date", None, None),
+    (ADMITTED, "decision_date", "decision_no", None),
+    (STEPS["le-ket-nap"].slug, "ceremony_date", None, None),
 )
 
 
@@ -58,15 +60,11 @@ def import_milestones(
     *,
     batch_id: int,
     today: date,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
 ) -> MilestoneCounts:
     """Record the steps each row gives, skipping those already recorded; a row that breaks a
     rule of the record is rejected whole, with the rule named."""
-    sheet = _Sheet(
-        table, current_rules(session), today=today, batch_id=batch_id, now=now, user=user
-    )
+    sheet = _Sheet(table, current_rules(session), today=today, batch_id=batch_id, stamp=stamp)
     counts = sheet.counts
     data = [
         (r, rows[r]) for r in range(table.first_row, table.end_row) if classify(rows[r], table).data
@@ -100,11 +98,8 @@ def import_milestones(
         inserts += planned
     bulk_insert(session, milestone_t, inserts)
     if inserts:
-        log(
+        stamp.log(
             session,
-            now=now,
-            user=user,
-            command=command,
             action="import",
             entity="milestone",
             batch_id=batch_id,
@@ -128,16 +123,14 @@ class _Sheet:
         *,
         today: date,
         batch_id: int,
-        now: datetime,
-        user: str | None,
+        stamp: Stamp,
     ) -> None:
         self.table = table
         self.fields = table.fields
         self.rules = rules
         self.today = today
         self.batch_id = batch_id
-        self.now = now
-        self.user = user
+        self.stamp = stamp  # the milestones' recorded_at and recorded_by
         self.counts = MilestoneCounts()
         self.headers = [c.header for c in table.columns]
         self.next_id = -1  # ids for entries this sheet adds, for the order checks of later rows
@@ -269,8 +262,8 @@ class _Sheet:
                     "acted_by": None,
                     "replaces_id": None,
                     "batch_id": self.batch_id,
-                    "recorded_at": self.now,
-                    "recorded_by": self.user,
+                    "recorded_at": self.stamp.now,
+                    "recorded_by": self.stamp.user,
                 }
             )
         return planned, problems, unchanged

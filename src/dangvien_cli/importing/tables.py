@@ -96,7 +96,6 @@ def import_table(
     report: FileReport,
     options: ImportOptions,
     *,
-    now: datetime,
     progress: Progress,
 ) -> int | None:
     """Check and write the rows of one roster table, a chunk at a time; returns its school's
@@ -136,7 +135,7 @@ def import_table(
             if not records:
                 continue
             if target is None:
-                target = _target(session, plan, options, report, now)
+                target = _target(session, plan, options, report, writer.stamp.now)
             record_digests = checked.digests
             if not compared or target != known:  # made now, for the rows to write
                 if start is None or target != known:

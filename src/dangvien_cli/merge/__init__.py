@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from dangvien_cli.core.errors import DangvienError, DatabaseError, UsageError
+from dangvien_cli.db.audit import Stamp
 from dangvien_cli.merge import hanging, organisation
 from dangvien_cli.merge.audit import audit
 from dangvien_cli.merge.merger import Merger
@@ -56,9 +56,7 @@ def merge_file(
     session: Session,
     source: Path,
     *,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
     target: Path | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> MergeReport:
@@ -68,7 +66,7 @@ def merge_file(
     report = MergeReport(source=str(source))
     try:
         with open_source(source) as conn:
-            merger = Merger(session, conn, report, now=now, user=user, command=command)
+            merger = Merger(session, conn, report, stamp=stamp)
             for step in STEPS:
                 step(merger)
     except DangvienError:

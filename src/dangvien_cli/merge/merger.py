@@ -11,7 +11,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from dangvien_cli.core.seq import chunks
-from dangvien_cli.db.audit import audit_entry
+from dangvien_cli.db.audit import Stamp, audit_entry
 from dangvien_cli.db.models import batch_t, school_t, student_t, year_t
 from dangvien_cli.merge.report import Conflict, MergeReport, plain
 from dangvien_cli.roster.identity import EPOCH, naive
@@ -33,16 +33,12 @@ class Merger:
         source: Connection,
         report: MergeReport,
         *,
-        now: datetime,
-        user: str | None,
-        command: str,
+        stamp: Stamp,
     ) -> None:
         self.s = session
         self.src = source
         self.report = report
-        self.now = now
-        self.user = user
-        self.command = command
+        self.stamp = stamp  # who merges, when, with which command: for the conflicts' entries
         self.units: dict[int, int] = {}
         self.schools: dict[int, int] = {}
         self.years: dict[int, int] = {}
@@ -91,9 +87,9 @@ class Merger:
         old, new = (ours, theirs) if theirs_newer else (theirs, ours)
         self.audits.append(
             audit_entry(
-                now=self.now,
-                user=self.user,
-                command=self.command,
+                now=self.stamp.now,
+                user=self.stamp.user,
+                command=self.stamp.command,
                 action=ACTION,
                 entity="student",
                 entity_id=student_id,

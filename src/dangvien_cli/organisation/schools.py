@@ -144,7 +144,8 @@ def find_school(session: Session, name: str) -> tuple[int, str] | None:
 
 
 def ensure_school(session: Session, name: str, now: datetime) -> tuple[int, str, bool]:
-    """The school of that name (ignoring "Trường", case and diacritics); created if none."""
+    """The school of that name (ignoring "Trường", case and diacritics); created if none, at
+    `now` (a stamp's time: the caller logs the change, if it logs one, with the whole stamp)."""
     from sqlalchemy import insert
 
     from dangvien_cli.db.models import school_t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -126,3 +127,35 @@ def unit_tree(session: Session) -> tuple[dict[int, UnitNode], dict[int | None, l
     for ids in children.values():
         ids.sort(key=lambda i: collation_key(nodes[i].name))
     return nodes, children
+
+
+def schools_by_unit(session: Session) -> dict[int | None, list[str]]:
+    """The names of the schools of each unit (None: those in no unit), sorted the Vietnamese
+    way."""
+    by_unit: dict[int | None, list[str]] = {}
+    for name, unit_id in session.execute(select(school_t.c.name, school_t.c.unit_id)):
+        by_unit.setdefault(unit_id, []).append(str(name))
+    for names in by_unit.values():
+        names.sort(key=collation_key)
+    return by_unit
+
+
+def unit_listing(session: Session) -> dict[str, Any]:
+    """Every unit as a tree (`unit list`): each with its name, kind, schools and the units
+    under it; and the schools in no unit. Plain data, as `--json` prints it."""
+    nodes, children = unit_tree(session)
+    by_unit = schools_by_unit(session)
+
+    def tree(unit_id: int) -> dict[str, Any]:
+        node = nodes[unit_id]
+        return {
+            "name": node.name,
+            "kind": node.kind,
+            "schools": by_unit.get(unit_id, []),
+            "units": [tree(c) for c in children.get(unit_id, [])],
+        }
+
+    return {
+        "units": [tree(u) for u in children.get(None, [])],
+        "schools_without_unit": by_unit.get(None, []),
+    }

@@ -14,13 +14,12 @@ all. On SQLite such a table, when large, is also written the way bulk loads are
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from dangvien_cli.db.audit import audit_entry
+from dangvien_cli.db.audit import Stamp, audit_entry
 from dangvien_cli.db.bulk import binder, bulk_insert, insert_rows
 from dangvien_cli.db.models import (
     audit_t,
@@ -84,14 +83,11 @@ class RosterWriter:
     """Writes the records of one file, table by table and chunk by chunk; one instance per
     file, inside the file's transaction."""
 
-    def __init__(
-        self, session: Session, *, batch_id: int, now: datetime, user: str | None, command: str
-    ) -> None:
+    def __init__(self, session: Session, *, batch_id: int, stamp: Stamp) -> None:
         self.session = session
         self.batch_id = batch_id
-        self.now = now
-        self.user = user
-        self.command = command
+        self.stamp = stamp  # who writes the file, when, with which command
+        now = stamp.now
         self.moved: list[int] = []  # the former school of each student this file moved
         dialect = session.get_bind().dialect
         self.dialect = dialect.name
@@ -204,7 +200,7 @@ class RosterWriter:
             roster_year=roster_year,
             roster_term=roster_term,
             batch_id=self.batch_id,
-            now=self.now,
+            now=self.stamp.now,
             member=self._member,
             joined=self._joined,
             loaded=self._load_matched(matched, year_id),
@@ -409,7 +405,7 @@ class RosterWriter:
         for keys, group in groups.items():
             values: dict[str, Any] = {k: bindparam(k) for k in keys}
             if table is student_t and touch:
-                values["updated_at"] = self.now
+                values["updated_at"] = self.stamp.now
             stmt = update(table).where(table.c.id == bindparam("_id")).values(values)
             self.session.connection().execute(stmt, group)
 
@@ -417,9 +413,9 @@ class RosterWriter:
         self, action: str, student_id: int | None, changes: dict[str, Any]
     ) -> dict[str, Any]:
         return audit_entry(
-            now=self.now,
-            user=self.user,
-            command=self.command,
+            now=self.stamp.now,
+            user=self.stamp.user,
+            command=self.stamp.command,
             action=action,
             entity="student",
             entity_id=student_id,
