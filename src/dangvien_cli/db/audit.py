@@ -36,10 +36,6 @@ def audit_entry(
     }
 
 
-def log(session: Session, **entry: Any) -> None:
-    session.execute(insert(audit_t).values(audit_entry(**entry)))
-
-
 @dataclass
 class Stamp:
     """Who does a change, when, with which command: for the audit log."""
@@ -48,8 +44,12 @@ class Stamp:
     user: str | None
     command: str
 
+    def entry(self, **entry: Any) -> dict[str, Any]:
+        """One row of the audit log by this stamp, for a bulk insert."""
+        return audit_entry(now=self.now, user=self.user, command=self.command, **entry)
+
     def log(self, session: Session, **entry: Any) -> None:
-        log(session, now=self.now, user=self.user, command=self.command, **entry)
+        session.execute(insert(audit_t).values(self.entry(**entry)))
 
 
 # -- reading the log -------------------------------------------------------------------------

@@ -89,7 +89,7 @@ class Student(SQLModel, table=True):
     student_code: str | None = Field(default=None, unique=True)
     name_key: str  # copy of person.name_key, for identity without a code
     extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    # A digest of the roster row that last wrote this student (importing/store.py): the same row
+    # A digest of the roster row that last wrote this student (roster/writer.py): the same row
     # again changes nothing. Anything else that changes a roster-held value must set it to None.
     roster_hash: str | None = None
     created_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
@@ -111,7 +111,8 @@ class Enrollment(SQLModel, table=True):
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
 
 
-# The most recent result that counts, and its ranks, read from this index alone (sql_rules.py).
+# The most recent result that counts, and its ranks, read from this index alone
+# (admission/rules/sql.py).
 RESULT_RANKS_COLUMNS = ("student_id", "school_year_id", "term", "academic_rank", "conduct_rank")
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from dangvien_cli.core.seq import chunks
-from dangvien_cli.db.audit import Stamp, audit_entry
+from dangvien_cli.db.audit import Stamp
 from dangvien_cli.db.models import batch_t, school_t, student_t, year_t
 from dangvien_cli.merge.report import Conflict, MergeReport, plain
 from dangvien_cli.roster.identity import EPOCH, naive
@@ -86,10 +86,7 @@ class Merger:
         # The older value stays in the student's history: [older, newer] as imports log it.
         old, new = (ours, theirs) if theirs_newer else (theirs, ours)
         self.audits.append(
-            audit_entry(
-                now=self.stamp.now,
-                user=self.stamp.user,
-                command=self.stamp.command,
+            self.stamp.entry(
                 action=ACTION,
                 entity="student",
                 entity_id=student_id,

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from dangvien_cli.db.audit import Stamp, audit_entry
+from dangvien_cli.db.audit import Stamp
 from dangvien_cli.db.bulk import binder, bulk_insert, insert_rows
 from dangvien_cli.db.models import (
     audit_t,
@@ -412,10 +412,7 @@ class RosterWriter:
     def _audit(
         self, action: str, student_id: int | None, changes: dict[str, Any]
     ) -> dict[str, Any]:
-        return audit_entry(
-            now=self.stamp.now,
-            user=self.stamp.user,
-            command=self.stamp.command,
+        return self.stamp.entry(
             action=action,
             entity="student",
             entity_id=student_id,
