@@ -1,6 +1,6 @@
 """On PostgreSQL, the rules as SQL find exactly what the rules in Python find (issue 5).
 
-The same generated province and the same checks as tests/test_sql_rules.py, on a fresh
+The same generated province and the same checks as tests/admission/test_sql_rules.py, on a fresh
 database of the test server: the SQL is SQLAlchemy Core, and dates, booleans, CASE and
 correlated subqueries must mean the same on both.
 """

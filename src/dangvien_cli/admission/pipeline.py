@@ -104,7 +104,7 @@ _STEP_LIST = tuple(
 STEPS: dict[str, Step] = {s.slug: s for s in _STEP_LIST}
 """Every step, in pipeline order (the three ways out — kỷ luật, dừng, chuyển đi — last)."""
 
-# The steps the rules look at by name (tests/test_pipeline.py checks each is a step).
+# The steps the rules look at by name (tests/admission/test_pipeline.py checks each is a step).
 AWARENESS_CLASS: Final = "lop-boi-duong"
 """The awareness class: its date starts the certificate's validity."""
 MENTOR: Final = "phan-cong-giup-do"

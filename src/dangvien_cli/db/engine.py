@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 ENV_VAR = "DANGVIEN_DB"
 DEFAULT_FILE = "dangvien.db"
-# The newest migration. tests/test_db.py checks that it is Alembic's head, so that opening a
+# The newest migration. tests/db/test_db.py checks that it is Alembic's head, so that opening a
 # current database needs one small query and no Alembic import.
 HEAD_REVISION = "0002"
 BUSY_TIMEOUT_MS = 30_000

@@ -3,7 +3,7 @@
 rules/eligibility.py judges one student at a time in Python and says why; this module asks the
 same questions of a whole province at once, so that a list or a count over a million students
 is one indexed query instead of a million Python objects. Each condition here is the exact
-counterpart of a criterion there (tests/test_sql_rules.py compares the two on generated
+counterpart of a criterion there (tests/admission/test_sql_rules.py compares the two on generated
 students, on SQLite and PostgreSQL); where a date rule has month-end subtleties (60 months
 after 31 August, 29 February birthdays) the boundary is worked out in Python with the rules'
 own date helpers and handed to SQL as a plain date.

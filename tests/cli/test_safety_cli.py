@@ -86,7 +86,7 @@ def test_help_has_examples_and_the_readme_shows_the_command(run, name):
 
     assert result.exit_code == 0, result.output
     assert "Ví dụ" in result.stdout and f"dangvien {name}" in result.stdout
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"### `dangvien {name}" in readme
 
 

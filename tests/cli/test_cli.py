@@ -14,7 +14,7 @@ from builders import Kid, plain_roster
 from dbcheck import query, results
 
 D = dt.date
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def command_names() -> list[str]:

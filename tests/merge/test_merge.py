@@ -297,5 +297,5 @@ def test_missing_argument_is_a_usage_error(run):
 def test_help_and_readme_show_an_example(run):
     result = run.ok("merge", "--help")
     assert "Ví dụ:" in result.stdout
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "### `dangvien merge SCHOOL.db`" in readme

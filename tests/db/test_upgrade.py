@@ -10,7 +10,7 @@ import pytest
 
 from dangvien_cli.db.engine import HEAD_REVISION
 
-FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
+FIXTURES = sorted((Path(__file__).resolve().parents[1] / "fixtures").glob("schema-*.db"))
 TABLES = (
     "unit",
     "school",

@@ -1,7 +1,7 @@
 """Tests for reachable (rules/reachable.py): who may still be admitted by a date, one at a time.
 
-Its SQL form is compared with it on a generated province in tests/test_sql_rules.py; here each
-condition is tried alone.
+Its SQL form is compared with it on a generated province in tests/admission/test_sql_rules.py;
+here each condition is tried alone.
 """
 
 from __future__ import annotations
