@@ -48,7 +48,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
-MIGRATIONS = ROOT / "src" / "dangvien_cli" / "migrations" / "versions"
+MIGRATIONS = ROOT / "src" / "dangvien_cli" / "db" / "migrations" / "versions"
 
 CLASSES = (("10", 14), ("11", 13), ("12", 13))  # 40 classes per school
 CLASS_SIZE = 45
@@ -110,7 +110,7 @@ class Province:
     """The rows of every table, generated school by school."""
 
     def __init__(self, schools: int, seed: int, year: int) -> None:
-        from dangvien_cli.text import fold, school_key
+        from dangvien_cli.core.text import fold, school_key
 
         self.fold, self.school_key = fold, school_key
         self.rng = random.Random(seed)
@@ -455,7 +455,7 @@ COLUMNS = {
 
 def write(path: Path, schools: int, seed: int, year: int) -> dict[str, int]:
     """Create the schema with the app's migrations, then bulk-load the province."""
-    from dangvien_cli.db import open_database
+    from dangvien_cli.db.engine import open_database
 
     for p in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
         p.unlink(missing_ok=True)

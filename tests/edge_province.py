@@ -19,7 +19,12 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from dangvien_cli.models import (
+from dangvien_cli.admission.pipeline import AWARENESS_CLASS, DISCIPLINE, MENTOR, STOPPED
+from dangvien_cli.admission.pipeline import STEPS as PIPELINE_STEPS
+from dangvien_cli.admission.rules.eligibility import add_months
+from dangvien_cli.core.grades import ACADEMIC, GRADE_RANKS, SCALE_CODES, TT22, TT58
+from dangvien_cli.core.grades import CONDUCT as GRADE_CONDUCT
+from dangvien_cli.db.models import (
     enrollment_t,
     milestone_t,
     person_t,
@@ -30,8 +35,6 @@ from dangvien_cli.models import (
     year_t,
     youth_t,
 )
-from dangvien_cli.pipeline import STEPS as PIPELINE_STEPS
-from dangvien_cli.rules.eligibility import add_months
 
 D = date
 MEETINGS = (
@@ -49,13 +52,14 @@ YEARS = (2022, 2023, 2024, 2025)
 STEPS = tuple(PIPELINE_STEPS)  # every step's slug, in the pipeline's order
 # Steps that matter to the rules come up more often.
 WEIGHTS = (3, 6, 6, 1, 1, 1, 1, 1, 1, 2, 2, 1, 3, 2, 2)
+# (code, rank) of each grade of each scale, best first, as the importer stores them.
 SCALES = {
-    "tt58": (("gioi", 4), ("kha", 3), ("tb", 2), ("yeu", 1), ("kem", 0)),
-    "tt22": (("tot", 4), ("kha", 3), ("dat", 2), ("chua_dat", 1)),
+    scale: tuple((code, GRADE_RANKS[code]) for code in SCALE_CODES[(scale, ACADEMIC)])
+    for scale in (TT58, TT22)
 }
 CONDUCT = {
-    "tt58": (("tot", 4), ("kha", 3), ("tb", 2), ("yeu", 1)),
-    "tt22": (("tot", 4), ("kha", 3), ("dat", 2), ("chua_dat", 1)),
+    scale: tuple((code, GRADE_RANKS[code]) for code in SCALE_CODES[(scale, GRADE_CONDUCT)])
+    for scale in (TT58, TT22)
 }
 NAMES = ("Nguyễn Thị Lan", "Trần Văn Hùng", "Lò Văn Sáng", "Đỗ Thị Ngà", "Giàng A Sình",
          "Hoàng Minh Tuấn", "Phạm Thị Hoa", "Lê Thị Thơ", "Vũ Văn Tư", "Tẩn Thị Duyên")  # fmt: skip
@@ -229,7 +233,7 @@ def _youth(rng: random.Random, add: Any, person: int, promising: bool) -> None:
 
 def _milestones(rng: random.Random, add: Any, person: int, promising: bool) -> None:
     mine: list[int] = []
-    steps = ["lop-boi-duong", "phan-cong-giup-do"] if promising else []
+    steps = [AWARENESS_CLASS, MENTOR] if promising else []
     steps += rng.choices(STEPS, WEIGHTS, k=rng.choice((0, 0, 1, 2, 3, 4)))
     for step in steps:
         replaces = None
@@ -241,8 +245,8 @@ def _milestones(rng: random.Random, add: Any, person: int, promising: bool) -> N
                 person_id=person,
                 step=step,
                 on_date=_step_date(rng),
-                mentor=rng.choice(("Vũ Văn Tư", None)) if step == "phan-cong-giup-do" else None,
-                note="Khiển trách" if step in ("ky-luat", "dung", "chuyen-di") else None,
+                mentor=rng.choice(("Vũ Văn Tư", None)) if step == MENTOR else None,
+                note="Khiển trách" if step in (DISCIPLINE, *STOPPED) else None,
                 replaces_id=replaces,
                 recorded_at=NOW,
             )

@@ -2,38 +2,55 @@
 
 `school_figures` is the report's per-school computation as it was before the report became
 grouped SQL (reports/figures.py): every student of the school gathered and judged by
-rules.eligibility.evaluate. `eligible_ids` is the same for `eligible`: everyone in question
-judged, the eligible kept. Slow on purpose: plain loops that read like the rules.
+rules.eligibility.evaluate and rules.reachable.reachable. `eligible_ids` is the same for
+`eligible`: everyone in question judged, the eligible kept; `reachable_ids` for the report's
+reachable. Slow on purpose: plain loops that read like the rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.admission import OUT_OF_QUESTION, check_eligibility
-from dangvien_cli.config import current_rules
-from dangvien_cli.facts import Dossier, find_students, gather
-from dangvien_cli.models import enrollment_t, student_t, year_t
-from dangvien_cli.organisation import school_year_start
-from dangvien_cli.pipeline import is_candidate
+from dangvien_cli.admission.facts import Dossier, find_students, gather
+from dangvien_cli.admission.lists import check_eligibility
+from dangvien_cli.admission.pipeline import (
+    ADMITTED,
+    ADMITTED_BY,
+    AWARENESS_CLASS,
+    OUT_OF_QUESTION,
+)
+from dangvien_cli.admission.rules.eligibility import evaluate
+from dangvien_cli.admission.rules.reachable import reachable
+from dangvien_cli.core.calendar import Period, school_year_start
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.core.text import fold
+from dangvien_cli.db.models import enrollment_t, student_t, year_t
+from dangvien_cli.db.settings import current_rules
 from dangvien_cli.reports.figures import FIGURE_NAMES, NO_RELIGION
-from dangvien_cli.reports.model import Figures, NamedStudent, Period
-from dangvien_cli.rules.eligibility import evaluate
-from dangvien_cli.rules.settings import Rules
-from dangvien_cli.text import fold
-
-ADMITTED = "quyet-dinh-ket-nap"
-ADMITTED_BY = (ADMITTED, "le-ket-nap", "chinh-thuc")
-STOPPED = ("dung", "chuyen-di")
+from dangvien_cli.reports.model import Figures, NamedStudent
 
 
 def eligible_ids(session: Session, as_of: date) -> list[int]:
     """Every student in question judged in Python; the ids of the eligible, listing order."""
     _, rows = check_eligibility(session, as_of=as_of)
     return [r.info.student_id for r in rows if r.result.eligible]
+
+
+def reachable_ids(session: Session, as_of: date, dates: Iterable[date]) -> dict[date, list[int]]:
+    """Every student judged in Python at `as_of` (rules.reachable); for each of `dates`, the ids
+    of those who may still be admitted by then, listing order."""
+    rules = current_rules(session)
+    found: dict[date, list[int]] = {by: [] for by in dates}
+    for dossier in gather(session, find_students(session, as_of=as_of, rules=rules)):
+        verdict = evaluate(dossier.facts, as_of, rules)
+        for by, ids in found.items():
+            if reachable(dossier.entries, verdict, as_of, by):
+                ids.append(dossier.info.student_id)
+    return found
 
 
 def school_figures(
@@ -56,12 +73,11 @@ def school_figures(
     for dossier in dossiers:
         entries = dossier.entries
         decision = [e.on_date for e in entries if e.step == ADMITTED]
-        attended = [e.on_date for e in entries if e.step == "lop-boi-duong"]
+        attended = [e.on_date for e in entries if e.step == AWARENESS_CLASS]
         in_period = [d for d in attended if period.start <= d <= period.end]
         admitted_in_period = [d for d in decision if period.start <= d <= period.end]
         admitted_by_now = any(e.step in ADMITTED_BY and e.on_date <= now for e in entries)
         out = any(e.step in OUT_OF_QUESTION and e.on_date <= now for e in entries)
-        stopped = any(e.step in STOPPED and e.on_date <= now for e in entries)
         result = evaluate(dossier.facts, now, rules)
         if dossier.info.student_id in on_roster:
             figures.students += 1
@@ -86,20 +102,9 @@ def school_figures(
                 figures.admitted_ethnic_minority += 1
             if fold(info.religion or "") not in NO_RELIGION:
                 figures.admitted_religious += 1
-        if is_candidate(entries) and not admitted_by_now and not stopped:
-            c = result.criteria
-            first = result.first_age_eligible_date
-            leaves = result.leaves_school_on
-            if (
-                c["academic"].ok is True
-                and c["conduct"].ok is True
-                and c["youth_union"].ok is True
-                and first is not None
-                and first <= period.end
-                and (leaves is None or first <= leaves)
-            ):
-                figures.reachable += 1
-                named(dossier, "reachable")
+        if reachable(entries, result, now, period.end):
+            figures.reachable += 1
+            named(dossier, "reachable")
     return figures, names
 
 

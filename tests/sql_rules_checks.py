@@ -2,24 +2,25 @@
 
 Each check runs on a database filled by edge_province.populate, under several settings, at
 several meeting days: the students `eligible --json` lists must be exactly those the Python rules
-find eligible (same rows, same JSON, same order), and every figure of the report, with the names
-behind it, must equal what judging every student one by one gives (tests/oracle.py).
+find eligible (same rows, same JSON, same order), the students the SQL finds reachable must be
+exactly those rules/reachable.py finds, and every figure of the report, with the names behind
+it, must equal what judging every student one by one gives (tests/oracle.py).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 import oracle
-from dangvien_cli.admission import check_eligibility
-from dangvien_cli.config import current_rules
-from dangvien_cli.models import school_t, setting_t
-from dangvien_cli.organisation import period_of
+from dangvien_cli.admission.lists import check_eligibility, reachable_students
+from dangvien_cli.admission.rules.sql import Judge, students_where
+from dangvien_cli.core.calendar import period_of
+from dangvien_cli.db.models import school_t, setting_t, student_t
+from dangvien_cli.db.settings import current_rules
 from dangvien_cli.reports.figures import Scope, build_report
-from dangvien_cli.sql_rules import Judge, students_where
 from edge_province import MEETINGS, NOW
 
 # Settings that change the rules, each tried in turn (keys as `dangvien config set` takes them).
@@ -81,6 +82,27 @@ def check_eligible(session: Session, label: str) -> int:
         assert [r.as_json() for r in fast] == eligible, (label, scope)
         narrowed += len(eligible)
     assert narrowed or not found, label  # the narrowed lists are not all empty
+    return found
+
+
+def check_reachable(session: Session, label: str) -> int:
+    """For every meeting day, and a date to reach before it, on it and after it: the SQL finds
+    exactly the students the Python rule (rules/reachable.py) finds reachable, in all and in two
+    schools. Returns how many were reachable in all."""
+    found = 0
+    rules = current_rules(session)
+    schools = dict(session.execute(select(student_t.c.id, student_t.c.school_id)).all())
+    for day in MEETINGS:
+        judge = Judge.at(session, day, rules)
+        dates = (day - timedelta(days=200), day, date(day.year, 12, 31))
+        for by, expected in oracle.reachable_ids(session, day, dates).items():
+            by_sql = sorted(student for student, _ in reachable_students(session, judge, by))
+            assert by_sql == sorted(expected), (label, day, by)
+            pairs = reachable_students(session, judge, by, {2, 3})
+            assert sorted(pairs) == sorted(
+                (i, schools[i]) for i in expected if schools[i] in {2, 3}
+            )
+            found += len(expected)
     return found
 
 

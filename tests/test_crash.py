@@ -340,11 +340,11 @@ def check(outcome: Outcome) -> None:
 ROWS = 300
 # The importer checks and writes a table CHUNK_ROWS rows at a time (20,000), all in the file's
 # one transaction: with 64 here, the 300 rows go in five chunks, and kills fall between them.
-SMALL_CHUNKS: dict[str, object] = {"dangvien_cli.importing:CHUNK_ROWS": 64}
+SMALL_CHUNKS: dict[str, object] = {"dangvien_cli.importing.tables:CHUNK_ROWS": 64}
 
 
 def test_import_into_an_empty_database_killed_anywhere(forkers, tmp_path):
-    from dangvien_cli.db import open_database
+    from dangvien_cli.db.engine import open_database
 
     empty = tmp_path / "empty.db"
     open_database(str(empty)).close()
@@ -466,7 +466,7 @@ def test_merge_of_a_schools_file_killed_anywhere(forkers, tmp_path):
 def older_fixtures() -> list[Path]:
     """The committed databases of earlier schema revisions (tests/fixtures/schema-*.db) that the
     newest version has to upgrade."""
-    from dangvien_cli.db import HEAD_REVISION
+    from dangvien_cli.db.engine import HEAD_REVISION
 
     here = Path(__file__).resolve().parent / "fixtures"
     return [p for p in sorted(here.glob("schema-*.db")) if p.stem != f"schema-{HEAD_REVISION}"]

@@ -41,8 +41,9 @@ from typing import Any
 HERE = Path(__file__).resolve()
 WARM = ["getpass", "alembic.command", "python_calamine", "rich.console", "rich.markup",
         "rich.progress", "rich.table", "sqlalchemy.dialects.sqlite.pysqlite", "sqlmodel",
-        "dangvien_cli.cli", "dangvien_cli.cli.common", "dangvien_cli.db", "dangvien_cli.importing",
-        "dangvien_cli.merge", "dangvien_cli.milestones", "dangvien_cli.safety"]  # fmt: skip
+        "dangvien_cli.cli", "dangvien_cli.cli.common", "dangvien_cli.db.engine",
+        "dangvien_cli.importing", "dangvien_cli.merge", "dangvien_cli.admission.milestones",
+        "dangvien_cli.db.backup", "dangvien_cli.admission.checks"]  # fmt: skip
 
 
 class Killer:

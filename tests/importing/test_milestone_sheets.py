@@ -310,3 +310,13 @@ def test_a_roster_workbook_with_a_progress_sheet_imports_both_at_once(run, tmp_p
     assert query(db_path, "SELECT COUNT(*) FROM import_batch") == [(1,)]
     batch = query(db_path, "SELECT DISTINCT batch_id FROM milestone")
     assert len(batch) == 1 and batch[0][0] is not None
+
+
+def test_the_sheet_columns_make_steps_of_the_pipeline_in_its_order():
+    from dangvien_cli.admission.pipeline import STEPS
+    from dangvien_cli.importing.milestone_sheet import STEP_COLUMNS
+
+    steps = [step for step, *_ in STEP_COLUMNS]
+    assert all(step in STEPS for step in steps)
+    order = list(STEPS)
+    assert steps == sorted(steps, key=order.index)

@@ -10,30 +10,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangvien_cli.importing import values
-from dangvien_cli.importing.values import (
-    SCALE_CODES,
-    TERM_LABELS,
-    BirthDate,
-    Grade,
-    ValueProblem,
-    default_scale,
-    grade_of_class,
-    is_ambiguous,
-    parse_class_name,
-    parse_code,
-    parse_date,
-    parse_day,
-    parse_gender,
-    parse_grade,
+from dangvien_cli.core.calendar import (
     parse_school_year,
     parse_school_year_option,
     parse_term,
     parse_term_option,
+    school_year_label,
+)
+from dangvien_cli.core.cells import ValueProblem, fold_value
+from dangvien_cli.core.classes import grade_of_class, parse_class_name
+from dangvien_cli.core.dates import BirthDate, _excel_serial_date, parse_date, parse_day
+from dangvien_cli.core.grades import SCALE_CODES, Grade
+from dangvien_cli.core.labels import TERM_LABELS
+from dangvien_cli.core.text import clean
+from dangvien_cli.importing.values import (
+    default_scale,
+    is_ambiguous,
+    parse_code,
+    parse_gender,
+    parse_grade,
     parse_text,
     parse_yes_no,
     scale_from_header,
-    school_year_label,
 )
 
 D = datetime.date
@@ -190,12 +188,12 @@ def test_iso_order_is_not_called_month_first() -> None:
     ],
 )
 def test_excel_serial(serial: int, expected: datetime.date) -> None:
-    assert values._excel_serial_date(serial) == expected
+    assert _excel_serial_date(serial) == expected
 
 
 def test_excel_serial_fake_leap_day() -> None:
     with pytest.raises(ValueProblem, match="29/02/1900"):
-        values._excel_serial_date(60)
+        _excel_serial_date(60)
 
 
 @given(st.integers(min_value=2101, max_value=73415))
@@ -493,7 +491,7 @@ ALL_GRADES = [
 @pytest.mark.parametrize(("kind", "grade"), ALL_GRADES)
 def test_grade_labels_round_trip(kind: str, grade: Grade) -> None:
     label = grade.label
-    folded = values._fold(label)
+    folded = fold_value(label)
     for text in (label, label.upper(), label.lower(), folded, unicodedata.normalize("NFD", label)):
         assert parse_grade(text, kind=kind, scale=grade.scale) == grade
 
@@ -883,6 +881,6 @@ def test_parse_text_is_nfc() -> None:
 
 
 def test_fold() -> None:
-    assert values._fold("  Đặng  Thị THU  ") == "dang thi thu"
-    assert values._fold(unicodedata.normalize("NFD", "Chưa Đạt")) == "chua dat"
-    assert values._clean(unicodedata.normalize("NFD", " Chưa\u200b  đạt ")) == "Chưa đạt"
+    assert fold_value("  Đặng  Thị THU  ") == "dang thi thu"
+    assert fold_value(unicodedata.normalize("NFD", "Chưa Đạt")) == "chua dat"
+    assert clean(unicodedata.normalize("NFD", " Chưa\u200b  đạt ")) == "Chưa đạt"

@@ -7,7 +7,7 @@ each command's exit code and JSON output must be the same on both.
 
 from __future__ import annotations
 
-from dangvien_cli.db import HEAD_REVISION
+from dangvien_cli.db.engine import HEAD_REVISION
 from scenario import build_files, play, scenario
 
 TABLES = ["person", "student", "enrollment", "term_result", "youth_union", "milestone", "school",

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from strategies import PROPERTY, SLOW_PROPERTY, names
 
+from dangvien_cli.core.text import fold, school_key
 from dangvien_cli.importing.layout import (
     ALIASES,
     HEADER_SEARCH_ROWS,
@@ -18,7 +19,6 @@ from dangvien_cli.importing.layout import (
     school_from_title,
 )
 from dangvien_cli.importing.reader import Sheet, read_workbook
-from dangvien_cli.text import fold, school_key
 
 # How schools write each roster header, with diacritics (the aliases in layout.py are folded).
 HEADERS = {

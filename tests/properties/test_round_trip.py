@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from strategies import SLOW_PROPERTY, names
 
-from dangvien_cli.importing.values import SCALE_CODES, TERM_LABELS
-from dangvien_cli.text import collation_key, fold, name_sort_key
+from dangvien_cli.core.grades import SCALE_CODES
+from dangvien_cli.core.labels import TERM_LABELS
+from dangvien_cli.core.text import collation_key, fold, name_sort_key
 from dbcheck import query
 
 SCHOOLS = ["THPT Bình Lư", "THPT Mường Kim", "PT DTNT Tam Đường", "THPT Chuyên Lê Quý Đôn"]

@@ -9,17 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import ALPHABET, PROPERTY, UNMARKED, Letter, names, spell, words
 
-from dangvien_cli.students import listing_order
-from dangvien_cli.text import (
-    CollationKey,
-    collation_key,
-    detect_legacy,
-    fix_legacy,
-    fold,
-    name_key,
-    name_sort_key,
-)
-from test_text import encode_tcvn3, encode_vni
+from dangvien_cli.core.legacy import detect_legacy, fix_legacy
+from dangvien_cli.core.text import CollationKey, collation_key, fold, name_key, name_sort_key
+from dangvien_cli.roster.students import listing_order
+from legacy_text import encode_tcvn3, encode_vni
 
 
 def sign(a: object, b: object) -> int:

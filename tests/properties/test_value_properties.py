@@ -10,15 +10,12 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from strategies import PROPERTY, names
 
+from dangvien_cli.core.cells import ValueProblem
+from dangvien_cli.core.classes import parse_class_name
+from dangvien_cli.core.dates import BirthDate, parse_date, parse_day
+from dangvien_cli.core.grades import SCALE_CODES, Grade
 from dangvien_cli.importing.values import (
-    SCALE_CODES,
-    BirthDate,
-    Grade,
-    ValueProblem,
-    parse_class_name,
     parse_code,
-    parse_date,
-    parse_day,
     parse_gender,
     parse_grade,
     parse_text,

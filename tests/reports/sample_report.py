@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from dangvien_cli.reports.model import Figures, NamedStudent, Period, Report, ReportRow
+from dangvien_cli.core.calendar import Period
+from dangvien_cli.reports.model import Figures, NamedStudent, Report, ReportRow
 
 BINH_LU = "Đảng ủy xã Bình Lư"
 BAN_BO = "Đảng ủy xã Bản Bo"

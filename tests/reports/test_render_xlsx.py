@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sample_report import BAN_BO, BINH_LU, SCHOOL_AT_RISK, SCHOOL_NO_TARGET, SCHOOL_OK
 
-from dangvien_cli.errors import DangvienError
+from dangvien_cli.core.errors import DangvienError
 from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES, Report
 from dangvien_cli.reports.render_xlsx import HEADER_ROW, NAMES_SHEET, render_xlsx
 

@@ -11,7 +11,7 @@ from typing import Any
 import docx
 import pytest
 
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 from dangvien_cli.reports.model import Report
 from dangvien_cli.reports.render_docx import render_docx
 from dangvien_cli.reports.render_html import render_html

@@ -1,4 +1,9 @@
-"""The command line: the Typer app, its global options, and where errors become exit codes."""
+"""The command line: the Typer app, its global options, and where errors become exit codes.
+
+Each command group is one module: parse, open the context, call one domain function, render.
+
+May import: every other package.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,12 @@ import typer
 from typer.core import TyperGroup
 
 from dangvien_cli import __version__
-from dangvien_cli.errors import DangvienError, ExitCode
+from dangvien_cli.core.errors import DangvienError, ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dangvien_cli.db import Database
+    from dangvien_cli.db.engine import Database
 
 
 def stderr_console() -> Console:
@@ -83,7 +88,7 @@ class AppState:
     command: str
 
     def open_db(self) -> Database:
-        from dangvien_cli.db import open_database
+        from dangvien_cli.db.engine import open_database
 
         return open_database(self.db, notify=_notify)
 

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.cli.common import parse_date_option, school_scope, today
-from dangvien_cli.errors import UsageError
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import (
+    class_option,
+    date_option,
+    output_file,
+    school_scope,
+    step_option,
+    today,
+)
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
+from dangvien_cli.core.labels import CRITERION_COLUMNS
 
 if TYPE_CHECKING:
-    from dangvien_cli.admission import CandidateRow, EligibilityRow
+    from dangvien_cli.admission.lists import CandidateRow, EligibilityRow
 
-CRITERIA = {
-    "age": "Tuổi",
-    "academic": "Học tập",
-    "conduct": "Rèn luyện",
-    "youth_union": "Đoàn viên",
-    "mentor": "Giúp đỡ",
-    "awareness_class": "Lớp BD",
-    "discipline": "Kỷ luật",
-}
 MARK = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
 
 ELIGIBLE_HELP = """Ai đủ điều kiện để chi bộ xét đề nghị kết nạp vào ngày họp (--as-of).
@@ -82,19 +81,18 @@ def eligible_command(
         typer.Option("--xlsx", help="Ghi bảng xét ra tệp .xlsx.", metavar="TỆP.xlsx"),
     ] = None,
 ) -> None:
-    from dangvien_cli.admission import check_eligibility
+    from dangvien_cli.admission.lists import check_eligibility
 
-    day = parse_date_option(as_of, "--as-of") if as_of else today()
-    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
-        raise UsageError(f"--xlsx cần tên tệp .xlsx (nhận được “{xlsx.name}”).")
-    klass = _class_option(class_name)
+    day = date_option(as_of, "--as-of") or today()
+    if xlsx is not None:
+        output_file(xlsx, ".xlsx", option="--xlsx")
+    klass = class_option(class_name)
     from dangvien_cli.cli.output import dumps, no_gc_pauses
 
-    db = state(ctx).open_db()
-    with no_gc_pauses(), db.session() as session:
-        scope = school_scope(session, school, unit)
+    with no_gc_pauses(), command_context(ctx) as c:
+        scope = school_scope(c.session, school, unit)
         _, rows = check_eligibility(
-            session,
+            c.session,
             as_of=day,
             school_ids=scope,
             class_name=klass,
@@ -102,7 +100,6 @@ def eligible_command(
             # --json lists only the eligible ones: no need to judge everyone else
             only_eligible=as_json and not show_all and xlsx is None,
         )
-    db.close()
     shown = rows if show_all else [r for r in rows if r.result.eligible]
     if xlsx is not None:
         from dangvien_cli.reports.eligibility_xlsx import write_eligibility
@@ -115,17 +112,6 @@ def eligible_command(
     _print_eligible(rows, shown, day, show_all=show_all)
     if xlsx is not None:
         stdout_console().print(f"Đã ghi bảng xét ({len(rows)} học sinh) vào {xlsx}.")
-
-
-def _class_option(class_name: str | None) -> str | None:
-    if class_name is None:
-        return None
-    from dangvien_cli.importing.values import ValueProblem, parse_class_name
-
-    try:
-        return parse_class_name(class_name)
-    except ValueProblem as exc:
-        raise UsageError(exc.reason) from exc
 
 
 def _print_eligible(
@@ -154,7 +140,7 @@ def _print_eligible(
     table.add_column("Ngày sinh", no_wrap=True)
     table.add_column("Đủ tuổi từ", no_wrap=True)
     if show_all:
-        for label in CRITERIA.values():
+        for label in CRITERION_COLUMNS.values():
             table.add_column(label, justify="center", no_wrap=True)
     for i, r in enumerate(shown, start=1):
         first = r.result.first_age_eligible_date
@@ -170,7 +156,7 @@ def _print_eligible(
             when,
         ]
         if show_all:
-            cells += [MARK[r.result.criteria[k].ok] for k in CRITERIA]
+            cells += [MARK[r.result.criteria[k].ok] for k in CRITERION_COLUMNS]
         table.add_row(*cells)
     out.print(table)
     if show_all:
@@ -188,7 +174,7 @@ def _print_reasons(rows: list[EligibilityRow]) -> None:
         out.print(f"[bold]{escape(r.info.full_name)}[/] ({escape(r.info.code or 'không mã')}):")
         for k in bad:
             c = r.result.criteria[k]
-            out.print(f"  {MARK[c.ok]} {CRITERIA[k]}: {escape(c.detail)}")
+            out.print(f"  {MARK[c.ok]} {CRITERION_COLUMNS[k]}: {escape(c.detail)}")
 
 
 def candidates_command(
@@ -210,30 +196,22 @@ def candidates_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.admission import list_candidates
-    from dangvien_cli.pipeline import PipelineError, step_by_slug
+    from dangvien_cli.admission.lists import list_candidates
 
-    day = parse_date_option(as_of, "--as-of") if as_of else today()
-    stage_slug = None
-    if stage:
-        try:
-            stage_slug = step_by_slug(stage).slug
-        except PipelineError as exc:
-            raise UsageError(exc.message) from exc
-    db = state(ctx).open_db()
-    with db.session() as session:
-        scope = school_scope(session, school, unit)
+    day = date_option(as_of, "--as-of") or today()
+    stage_slug = step_option(stage).slug if stage else None
+    with command_context(ctx) as c:
+        scope = school_scope(c.session, school, unit)
         rows = list_candidates(
-            session,
+            c.session,
             as_of=day,
             school_ids=scope,
             stage=stage_slug,
             overdue=overdue,
             include_finished=show_all,
         )
-    db.close()
     if as_json:
-        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        print_json([r.as_json() for r in rows])
         return
     _print_candidates(rows, day)
 
@@ -242,7 +220,7 @@ def _print_candidates(rows: list[CandidateRow], day: date) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from dangvien_cli.pipeline import STEPS, funnel
+    from dangvien_cli.admission.pipeline import STEPS, funnel
 
     out = stdout_console()
     if not rows:

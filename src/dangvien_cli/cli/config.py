@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.cli.common import os_user
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 config_app = typer.Typer(
     help="""Xem và đặt các thiết lập dùng chung (cách tính tuổi, mức học lực, tiêu chuẩn bắt
@@ -50,15 +49,13 @@ def show_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.config import list_settings
+    from dangvien_cli.db.settings import list_settings
 
-    db = state(ctx).open_db()
-    with db.session() as session:
-        rows = list_settings(session)
-    db.close()
+    with command_context(ctx) as c:
+        rows = list_settings(c.session)
     if as_json:
         data = {r.key: r.value for r in rows}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table
@@ -80,20 +77,10 @@ def set_command(
     key: Annotated[str, typer.Argument(help="Khóa thiết lập, ví dụ age.mode.", metavar="KHÓA")],
     value: Annotated[str, typer.Argument(help="Giá trị mới.", metavar="GIÁ_TRỊ")],
 ) -> None:
-    from dangvien_cli.config import set_setting
+    from dangvien_cli.db.settings import set_setting
 
-    app_state = state(ctx)
-    db = app_state.open_db()
-    with db.session(write=True) as session:
-        old, new = set_setting(
-            session,
-            key.strip(),
-            value,
-            now=datetime.now().astimezone(),
-            user=os_user(),
-            command=app_state.command,
-        )
-    db.close()
+    with command_context(ctx, write=True) as c:
+        old, new = set_setting(c.session, key.strip(), value, stamp=c.stamp)
     if old == new:
         stdout_console().print(f"{key} vẫn là {new}.")
     else:

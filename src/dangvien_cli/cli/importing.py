@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dangvien_cli.cli import state, stderr_console, stdout_console
-from dangvien_cli.cli.common import os_user, today
-from dangvien_cli.errors import DangvienError, ExitCode, UsageError
+from dangvien_cli.cli import stderr_console, stdout_console
+from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
+from dangvien_cli.cli.progress import ReadAhead, progress_display, small_enough_to_read_ahead
+from dangvien_cli.core.errors import DangvienError, ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from dangvien_cli.cli.context import CommandContext
+    from dangvien_cli.cli.progress import Quiet, RichProgress
     from dangvien_cli.importing import FileReport, ImportOptions
-    from dangvien_cli.importing.reader import Sheet
     from dangvien_cli.importing.rows import RowError
 
 TERMINAL_ERRORS = 30  # rejected rows listed in the terminal; --errors writes them all
-READ_AHEAD_BYTES = 8 * 1024 * 1024  # the next file is read during the current one up to this size
 
 HELP = """Nhập danh sách học sinh từ tệp Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods).
 
@@ -51,26 +51,14 @@ def _options(
     class_name: str | None,
     strict: bool,
 ) -> ImportOptions:
+    from dangvien_cli.core.text import clean
     from dangvien_cli.importing import ImportOptions
-    from dangvien_cli.importing.values import (
-        ValueProblem,
-        parse_class_name,
-        parse_school_year_option,
-        parse_term_option,
-    )
-    from dangvien_cli.text import clean
 
-    try:
-        year = parse_school_year_option(school_year) if school_year else None
-        term_code = parse_term_option(term) if term else None
-        klass = parse_class_name(class_name) if class_name else None
-    except ValueProblem as exc:
-        raise UsageError(exc.reason) from exc
     return ImportOptions(
         school=clean(school) if school else None,
-        school_year=year,
-        term=term_code,
-        class_name=klass,
+        school_year=school_year_option(school_year),
+        term=term_option(term),
+        class_name=class_option(class_name),
         strict=strict,
     )
 
@@ -117,70 +105,43 @@ def import_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    app_state = state(ctx)
     options = _options(school, school_year, term, class_name, strict)
-    if errors is not None and errors.suffix.lower() != ".xlsx":
-        raise UsageError(f"--errors cần tên tệp .xlsx (nhận được “{errors.name}”).")
+    if errors is not None:
+        output_file(errors, ".xlsx", option="--errors")
     # The first file is read while the database is opened (and its schema created).
-    ahead: _ReadAhead | None = _ReadAhead(files[0]) if files else None
-    from dangvien_cli.importing import import_file
-
-    db = app_state.open_db()
+    ahead: ReadAhead | None = ReadAhead(files[0]) if files else None
     out = stdout_console()
     err = stderr_console()
     reports: list[FileReport] = []
-    failures: list[dict[str, Any]] = []
     outcomes: list[FileReport | dict[str, Any]] = []  # in the order the files were given
     worst = ExitCode.OK
-    user = os_user()
-    for n, path in enumerate(files):
-        current, ahead = ahead, None
-        if n + 1 < len(files) and _small(files[n + 1]):
-            ahead = _ReadAhead(files[n + 1])
-        try:
-            with _progress(err, enabled=not as_json) as progress:
-                sheets = None
-                if current is not None:
-                    progress.reading(path.name)
-                    sheets = current.sheets()
-                with db.session(write=True) as session:
-                    report = import_file(
-                        session,
-                        path,
-                        options,
-                        now=datetime.now().astimezone(),
-                        user=user,
-                        command=app_state.command,
-                        today=today(),
-                        progress=progress,
-                        sheets=sheets,
+    # One transaction per file: the context opens the database only.
+    with command_context(ctx, transaction=False) as c:
+        for n, path in enumerate(files):
+            current, ahead = ahead, None
+            if n + 1 < len(files) and small_enough_to_read_ahead(files[n + 1]):
+                ahead = ReadAhead(files[n + 1])
+            try:
+                with progress_display(err, enabled=not as_json) as progress:
+                    report = _import_one(
+                        c, path, current, options, progress, dry_run=dry_run, strict=strict
                     )
-                    if dry_run or (strict and report.rejected):
-                        report.written = False
-                        session.rollback()
-                        if strict and report.rejected:
-                            from dangvien_cli.importing.rows import Counts
+            except DangvienError as exc:
+                outcomes.append(
+                    {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
+                )
+                if not as_json:
+                    from rich.markup import escape
 
-                            for sheet in report.sheets:
-                                sheet.counts = Counts()
-        except DangvienError as exc:
-            failures.append(
-                {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
-            )
-            outcomes.append(failures[-1])
+                    err.print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
+                worst = _worse(worst, exc.exit_code)
+                continue
+            reports.append(report)
+            outcomes.append(report)
+            if report.rejected:
+                worst = _worse(worst, ExitCode.ROWS_REJECTED)
             if not as_json:
-                from rich.markup import escape
-
-                err.print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
-            worst = _worse(worst, exc.exit_code)
-            continue
-        reports.append(report)
-        outcomes.append(report)
-        if report.rejected:
-            worst = _worse(worst, ExitCode.ROWS_REJECTED)
-        if not as_json:
-            _print_report(out, report, strict=strict, dry_run=dry_run)
-    db.close()
+                _print_report(out, report, strict=strict, dry_run=dry_run)
     if errors is not None:
         rejected = [e for r in reports for e in r.errors]
         _write_errors(errors, reports)
@@ -190,45 +151,51 @@ def import_command(
             else:
                 out.print(f"Không có dòng nào bị từ chối; {errors} chỉ có tiêu đề.")
     if as_json:
-        typer.echo(json.dumps(_json(outcomes), ensure_ascii=False, indent=2))
+        print_json(_json(outcomes))
     elif len(reports) > 1:
         _print_totals(out, reports)
     if worst != ExitCode.OK:
         raise typer.Exit(int(worst))
 
 
-class _ReadAhead:
-    """Reads a file on a thread. calamine parses the file without holding Python's lock, so
-    what runs meanwhile (start-up, opening the database, the previous file) is not slowed."""
+def _import_one(
+    c: CommandContext,
+    path: Path,
+    ahead: ReadAhead | None,
+    options: ImportOptions,
+    progress: RichProgress | Quiet,
+    *,
+    dry_run: bool,
+    strict: bool,
+) -> FileReport:
+    """One file in its own transaction, stamped with its own time; rolled back on --dry-run,
+    and on --strict when a row is rejected (then nothing counts as created or updated)."""
+    from dangvien_cli.importing import import_file
 
-    def __init__(self, path: Path) -> None:
-        self._sheets: list[Sheet] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True)
-        self._thread.start()
+    sheets = None
+    if ahead is not None:
+        progress.reading(path.name)
+        sheets = ahead.sheets()
+    stamp = c.new_stamp()
+    with c.db.session(write=True) as session:
+        report = import_file(
+            session,
+            path,
+            options,
+            stamp=stamp,
+            today=c.today,
+            progress=progress,
+            sheets=sheets,
+        )
+        if dry_run or (strict and report.rejected):
+            report.written = False
+            session.rollback()
+            if strict and report.rejected:
+                from dangvien_cli.roster.records import Counts
 
-    def _read(self, path: Path) -> None:
-        try:
-            from dangvien_cli.importing.reader import read_workbook
-
-            self._sheets = read_workbook(path)
-        except BaseException as exc:  # raised again where the file is imported
-            self._error = exc
-
-    def sheets(self) -> list[Sheet]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._sheets is not None
-        return self._sheets
-
-
-def _small(path: Path) -> bool:
-    """Whether reading the file ahead costs little memory (two large files are not held)."""
-    try:
-        return path.stat().st_size <= READ_AHEAD_BYTES
-    except OSError:
-        return False
+                for sheet in report.sheets:
+                    sheet.counts = Counts()
+    return report
 
 
 _SEVERITY = {ExitCode.OK: 0, ExitCode.ROWS_REJECTED: 1, ExitCode.FAILURE: 2, ExitCode.USAGE: 3}
@@ -236,79 +203,6 @@ _SEVERITY = {ExitCode.OK: 0, ExitCode.ROWS_REJECTED: 1, ExitCode.FAILURE: 2, Exi
 
 def _worse(a: ExitCode, b: ExitCode) -> ExitCode:
     return a if _SEVERITY.get(a, 2) >= _SEVERITY.get(b, 2) else b
-
-
-class _RichProgress:
-    def __init__(self, console: Console) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("dòng"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        )
-        self._task: Any = None
-
-    def __enter__(self) -> _RichProgress:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
-
-    def reading(self, description: str) -> None:
-        """A bar that moves to and fro while the file is read (its length is not known yet)."""
-        self._task = self._progress.add_task(f"{description}: đang đọc", total=None)
-
-    def start(self, description: str, total: int) -> None:
-        if self._task is None:
-            self._task = self._progress.add_task(description, total=total)
-        else:
-            self._progress.update(self._task, description=description, total=total, completed=0)
-
-    def advance(self, amount: int) -> None:
-        if self._task is not None:
-            self._progress.advance(self._task, amount)
-
-    def finish(self) -> None:
-        if self._task is not None:
-            self._progress.update(self._task, completed=self._progress.tasks[0].total)
-
-
-class _Quiet:
-    def __enter__(self) -> _Quiet:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def reading(self, description: str) -> None:
-        pass
-
-    def start(self, description: str, total: int) -> None:
-        pass
-
-    def advance(self, amount: int) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-def _progress(console: Console, *, enabled: bool) -> _RichProgress | _Quiet:
-    if enabled and console.is_terminal:
-        return _RichProgress(console)
-    return _Quiet()
 
 
 def _json(outcomes: list[FileReport | dict[str, Any]]) -> dict[str, Any]:
@@ -435,7 +329,7 @@ def _write_errors(path: Path, reports: list[FileReport]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from dangvien_cli.exporting import append_row, save_workbook
+    from dangvien_cli.core.exporting import append_row, save_workbook
 
     wb = Workbook()
     ws = wb.active

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.errors import UsageError
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import class_option, output_file, school_year_option
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
-    from dangvien_cli.students import RosterBlock
+    from dangvien_cli.db.models import School
+    from dangvien_cli.roster.students import RosterBlock, StudentRow
 
 SCHOOLS_HELP = """Liệt kê các trường, số học sinh và năm học gần nhất.
 
@@ -53,12 +55,11 @@ def schools_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.schools import list_schools
+    from dangvien_cli.organisation.schools import list_schools
 
-    db = state(ctx).open_db()
-    with db.raw_read() as conn:
+    # Read with the sqlite3 module alone: `dangvien schools` starts without SQLAlchemy.
+    with command_context(ctx, transaction=False) as c, c.db.raw_read() as conn:
         rows = list_schools(conn)
-    db.close()
     if as_json:
         data = [
             {
@@ -69,7 +70,7 @@ def schools_command(
             }
             for r in rows
         ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table
@@ -131,42 +132,31 @@ def students_command(
         ),
     ] = None,
 ) -> None:
-    from dangvien_cli.importing.values import (
-        ValueProblem,
-        parse_class_name,
-        parse_school_year_option,
-    )
-    from dangvien_cli.schools import resolve_school
-    from dangvien_cli.students import list_students, roster_blocks
+    from dangvien_cli.organisation.schools import resolve_school
+    from dangvien_cli.roster.students import list_students, roster_blocks
 
-    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
-        raise UsageError(f"--xlsx cần tên tệp .xlsx (nhận được “{xlsx.name}”).")
-    if csv is not None and csv.suffix.lower() != ".csv":
-        raise UsageError(f"--csv cần tên tệp .csv (nhận được “{csv.name}”).")
-    try:
-        year = parse_school_year_option(school_year) if school_year else None
-        klass = parse_class_name(class_name) if class_name else None
-    except ValueProblem as exc:
-        raise UsageError(exc.reason) from exc
+    if xlsx is not None:
+        output_file(xlsx, ".xlsx", option="--xlsx")
+    if csv is not None:
+        output_file(csv, ".csv", option="--csv")
+    year = school_year_option(school_year)
+    klass = class_option(class_name)
     exporting = xlsx is not None or csv is not None
-    db = state(ctx).open_db()
-    with db.session() as session:
-        school_row = resolve_school(session, school) if school else None
+    with command_context(ctx) as c:
+        school_row = resolve_school(c.session, school) if school else None
         rows = list_students(
-            session,
+            c.session,
             school_id=school_row.id if school_row else None,
             class_name=klass,
             search=search,
             school_year=year,
         )
-        blocks = roster_blocks(session, rows) if exporting and rows else []
-    db.close()
+        blocks = roster_blocks(c.session, rows) if exporting and rows else []
     written = _export_students(blocks, xlsx=xlsx, csv=csv)
     if as_json:
-        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        print_json([r.as_json() for r in rows])
         return
     from rich.markup import escape
-    from rich.table import Table
 
     out = stdout_console()
     if not rows:
@@ -178,6 +168,15 @@ def students_command(
         for path in written:
             out.print(f"Đã ghi {len(rows)} học sinh vào {escape(str(path))}.")
         return
+    _print_students(rows, school_row, klass)
+
+
+def _print_students(rows: list[StudentRow], school_row: School | None, klass: str | None) -> None:
+    """The students as a table, titled with the school, class and school year they share."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = stdout_console()
     title = "Học sinh"
     if school_row is not None:
         title += f" — {school_row.name}"
@@ -222,7 +221,7 @@ def _export_students(
     """Write the requested files (none when nobody is listed); the paths written."""
     if not blocks:
         return []
-    from dangvien_cli.students import write_roster_csv, write_roster_xlsx
+    from dangvien_cli.roster.students import write_roster_csv, write_roster_xlsx
 
     written = []
     if xlsx is not None:

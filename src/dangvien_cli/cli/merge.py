@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.cli.common import os_user
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -67,25 +67,13 @@ def merge_command(
 ) -> None:
     from dangvien_cli.merge import merge_file
 
-    app_state = state(ctx)
-    db = app_state.open_db()
-    try:
-        with db.session(write=True) as session:
-            report = merge_file(
-                session,
-                source,
-                now=datetime.now().astimezone(),
-                user=os_user(),
-                command=app_state.command,
-                target=db.location.path,
-            )
-            if dry_run:
-                report.written = False
-                session.rollback()
-    finally:
-        db.close()
+    with command_context(ctx, write=True) as c:
+        report = merge_file(c.session, source, stamp=c.stamp, target=c.db.location.path)
+        if dry_run:
+            report.written = False
+            c.session.rollback()
     if as_json:
-        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        print_json(report.as_json())
     else:
         _print_report(stdout_console(), report)
 

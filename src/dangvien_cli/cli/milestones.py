@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stderr_console, stdout_console
-from dangvien_cli.cli.common import os_user, parse_date_option, today
-from dangvien_cli.errors import UsageError
+from dangvien_cli.cli import stderr_console, stdout_console
+from dangvien_cli.cli.common import parse_date_option, step_option
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 RECORD_HELP = """Ghi một bước trong hồ sơ kết nạp của học sinh (chỉ thêm, không bao giờ ghi đè).
 
@@ -78,21 +77,15 @@ def record_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.milestones import record_step, resolve_student
-    from dangvien_cli.pipeline import PipelineError, step_by_slug
+    from dangvien_cli.admission.milestones import record_step, resolve_student
 
-    try:
-        step_info = step_by_slug(step)
-    except PipelineError as exc:
-        raise UsageError(exc.message) from exc
+    step_info = step_option(step)
     day = parse_date_option(on_date, "--date")
-    now = datetime.now().astimezone()
-    app_state = state(ctx)
-    db = app_state.open_db()
-    with db.session(write=True) as session:
-        info = resolve_student(session, student, as_of=day)
+    with command_context(ctx, write=True) as c:
+        stamp = c.stamp  # the time of the command, before the checks
+        info = resolve_student(c.session, student, as_of=day)
         done = record_step(
-            session,
+            c.session,
             info,
             step_info,
             day,
@@ -101,27 +94,20 @@ def record_command(
             note=note,
             acted_by=by,
             replaces=replaces,
-            today=today(),
-            now=now,
-            user=os_user(),
-            command=app_state.command,
+            today=c.today,
+            stamp=stamp,
         )
-    db.close()
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "id": done.id,
-                    "student_code": info.code,
-                    "full_name": info.full_name,
-                    "step": step_info.slug,
-                    "date": day.isoformat(),
-                    "recorded": done.id is not None,
-                    "warnings": done.warnings,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        print_json(
+            {
+                "id": done.id,
+                "student_code": info.code,
+                "full_name": info.full_name,
+                "step": step_info.slug,
+                "date": day.isoformat(),
+                "recorded": done.id is not None,
+                "warnings": done.warnings,
+            }
         )
         return
     from rich.markup import escape
@@ -143,16 +129,14 @@ def history_command(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.milestones import history, resolve_student
+    from dangvien_cli.admission.milestones import history, resolve_student
 
-    db = state(ctx).open_db()
-    with db.session() as session:
-        info = resolve_student(session, student, as_of=today())
-        lines = history(session, info)
-    db.close()
+    with command_context(ctx) as c:
+        info = resolve_student(c.session, student, as_of=c.today)
+        lines = history(c.session, info)
     if as_json:
         data = {**info.identity(), "history": [line.as_json() for line in lines]}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table

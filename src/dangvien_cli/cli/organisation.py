@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.cli.common import os_user, parse_date_option, period_option, today
-
-if TYPE_CHECKING:
-    from dangvien_cli.organisation import Stamp
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import date_option, period_option, today
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
 
 unit_app = typer.Typer(
     help="""Các đơn vị đảng (tỉnh, xã/phường, đảng ủy cơ sở… — một cây nhiều cấp).
@@ -55,12 +52,6 @@ Ví dụ:
 KINDS_HELP = "Loại: tinh, huyen, xa, phuong, dac-khu, dang-uy-co-so, khac."
 
 
-def _stamp(ctx: typer.Context) -> Stamp:
-    from dangvien_cli.organisation import Stamp
-
-    return Stamp(now=datetime.now().astimezone(), user=os_user(), command=state(ctx).command)
-
-
 @unit_app.command(
     "add",
     help="""Thêm một đơn vị.
@@ -81,14 +72,12 @@ def unit_add(
         str | None, typer.Option("--parent", help="Đơn vị cấp trên.", metavar="TÊN")
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import add_unit
+    from dangvien_cli.organisation.units import add_unit
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
+    with command_context(ctx, write=True) as c:
         _, added = add_unit(
-            session, name, kind=kind.strip().lower(), parent=parent, stamp=_stamp(ctx)
+            c.session, name, kind=kind.strip().lower(), parent=parent, stamp=c.stamp
         )
-    db.close()
     stdout_console().print(f"Đã thêm đơn vị {added}.")
 
 
@@ -107,60 +96,38 @@ def unit_list(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from sqlalchemy import select
+    from dangvien_cli.organisation.units import unit_listing
 
-    from dangvien_cli.models import school_t
-    from dangvien_cli.organisation import UNIT_KINDS, unit_tree
-    from dangvien_cli.text import collation_key
-
-    db = state(ctx).open_db()
-    with db.session() as session:
-        nodes, children = unit_tree(session)
-        schools = [
-            (str(n), u) for n, u in session.execute(select(school_t.c.name, school_t.c.unit_id))
-        ]
-    db.close()
-    by_unit: dict[int | None, list[str]] = {}
-    for name, unit_id in schools:
-        by_unit.setdefault(unit_id, []).append(name)
-    for names in by_unit.values():
-        names.sort(key=collation_key)
-
-    def tree(unit_id: int) -> dict[str, object]:
-        node = nodes[unit_id]
-        return {
-            "name": node.name,
-            "kind": node.kind,
-            "schools": by_unit.get(unit_id, []),
-            "units": [tree(c) for c in children.get(unit_id, [])],
-        }
-
-    data = {
-        "units": [tree(u) for u in children.get(None, [])],
-        "schools_without_unit": by_unit.get(None, []),
-    }
+    with command_context(ctx) as c:
+        data = unit_listing(c.session)
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
+    _print_units(data)
+
+
+def _print_units(data: dict[str, Any]) -> None:
+    """The tree of `unit list` on the terminal: each unit's units, then its schools."""
     from rich.markup import escape
     from rich.tree import Tree
 
+    from dangvien_cli.organisation.units import UNIT_KINDS
+
     root = Tree("[bold]Các đơn vị[/]")
 
-    def add(branch: Tree, unit_id: int) -> None:
-        node = nodes[unit_id]
-        kind = UNIT_KINDS.get(node.kind or "", node.kind or "")
-        sub = branch.add(f"[bold]{escape(node.name)}[/] [dim]({escape(kind)})[/]")
-        for c in children.get(unit_id, []):
-            add(sub, c)
-        for school in by_unit.get(unit_id, []):
+    def add(branch: Tree, unit: dict[str, Any]) -> None:
+        kind = UNIT_KINDS.get(unit["kind"] or "", unit["kind"] or "")
+        sub = branch.add(f"[bold]{escape(unit['name'])}[/] [dim]({escape(kind)})[/]")
+        for child in unit["units"]:
+            add(sub, child)
+        for school in unit["schools"]:
             sub.add(f"🏫 {escape(school)}")
 
-    for top in children.get(None, []):
+    for top in data["units"]:
         add(root, top)
-    if by_unit.get(None):
+    if data["schools_without_unit"]:
         loose = root.add("[dim]Chưa thuộc đơn vị nào[/]")
-        for school in by_unit[None]:
+        for school in data["schools_without_unit"]:
             loose.add(f"🏫 {escape(school)}")
     stdout_console().print(root)
 
@@ -185,12 +152,10 @@ def unit_move(
         ),
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import move_unit
+    from dangvien_cli.organisation.units import move_unit
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        move_unit(session, name, parent=parent, stamp=_stamp(ctx))
-    db.close()
+    with command_context(ctx, write=True) as c:
+        move_unit(c.session, name, parent=parent, stamp=c.stamp)
     stdout_console().print(f"Đã chuyển {name} về {parent or 'cấp cao nhất'}.")
 
 
@@ -211,12 +176,10 @@ def school_add(
         str | None, typer.Option("--unit", help="Đơn vị trực thuộc.", metavar="TÊN")
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import add_school
+    from dangvien_cli.organisation.schools import add_school
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        _, added = add_school(session, name, unit=unit, stamp=_stamp(ctx))
-    db.close()
+    with command_context(ctx, write=True) as c:
+        _, added = add_school(c.session, name, unit=unit, stamp=c.stamp)
     stdout_console().print(f"Đã thêm trường {added}.")
 
 
@@ -257,13 +220,11 @@ def school_move(
         str | None, typer.Option("--on", help="Ngày chuyển (mặc định: hôm nay).", metavar="NGÀY")
     ] = None,
 ) -> None:
-    from dangvien_cli.organisation import move_school
+    from dangvien_cli.organisation.schools import move_school
 
-    day = parse_date_option(on, "--on") if on else today()
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        moved, old, new = move_school(session, name, unit=unit, on=day, stamp=_stamp(ctx))
-    db.close()
+    day = date_option(on, "--on") or today()
+    with command_context(ctx, write=True) as c:
+        moved, old, new = move_school(c.session, name, unit=unit, on=day, stamp=c.stamp)
     stdout_console().print(
         f"Đã chuyển {moved}: {old or '(chưa thuộc đơn vị nào)'} → {new}, từ {day:%d/%m/%Y}."
     )
@@ -299,21 +260,19 @@ def target_set(
     ] = None,
     admitted: Annotated[int | None, typer.Option("--admitted", help="Số học sinh kết nạp.")] = None,
 ) -> None:
-    from dangvien_cli.organisation import set_target
+    from dangvien_cli.organisation.targets import set_target
 
-    db = state(ctx).open_db()
-    with db.session(write=True) as session:
-        period = period_option(session, year, school_year, start, end)
+    with command_context(ctx, write=True) as c:
+        period = period_option(c.rules, year, school_year, start, end)
         owner, replaced = set_target(
-            session,
+            c.session,
             unit=unit,
             school=school,
             period=period,
             class_target=class_target,
             admitted_target=admitted,
-            stamp=_stamp(ctx),
+            stamp=c.stamp,
         )
-    db.close()
     verb = "Đã thay" if replaced else "Đã đặt"
     shown = ", ".join(
         part
@@ -341,12 +300,10 @@ def target_list(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.organisation import list_targets
+    from dangvien_cli.organisation.targets import list_targets
 
-    db = state(ctx).open_db()
-    with db.session() as session:
-        rows = list_targets(session)
-    db.close()
+    with command_context(ctx) as c:
+        rows = list_targets(c.session)
     if as_json:
         data = [
             {
@@ -358,7 +315,7 @@ def target_list(
             }
             for r in rows
         ]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     from rich.markup import escape
     from rich.table import Table

@@ -1,4 +1,5 @@
-"""Printing large results fast: JSON laid out as json.dumps(indent=2) lays it out, no GC pauses.
+"""Printing results as JSON: every command's --json the same way, and large results fast (JSON
+laid out as json.dumps(indent=2) lays it out, no GC pauses).
 
 `eligible --json` over a province prints thousands of rows. The standard library's encoder
 writes indented JSON in pure Python, one generator step per token; `dumps` here gives the very
@@ -8,14 +9,23 @@ same text (a test compares them) in about a third of the time.
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from json.encoder import encode_basestring  # the C function when the interpreter has it
 from typing import Any
 
-__all__ = ["dumps", "no_gc_pauses"]
+__all__ = ["dumps", "no_gc_pauses", "print_json"]
 
 _INDENT = "  "
+
+
+def print_json(value: Any) -> None:
+    """A command's --json result on stdout: UTF-8 as it is (Vietnamese stays readable),
+    indented by two spaces."""
+    import typer
+
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def dumps(value: Any) -> str:

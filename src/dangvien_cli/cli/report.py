@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dangvien_cli.cli import state, stdout_console
-from dangvien_cli.cli.common import parse_date_option, period_option, today
-from dangvien_cli.errors import UsageError
+from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import date_option, output_file, period_option
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.core.errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -93,53 +93,41 @@ def report_command(
     ] = False,
 ) -> None:
     from dangvien_cli.reports.figures import build_report, report_now
+    from dangvien_cli.reports.renderers import (
+        FILE_FORMATS,
+        RenderOptions,
+        Screen,
+        file_renderer,
+        stream_renderer,
+    )
 
-    day = parse_date_option(as_of, "--as-of") if as_of else None
-    formats = [name for name, wanted in (("xlsx", xlsx), ("html", html), ("docx", docx)) if wanted]
+    day = date_option(as_of, "--as-of")
+    wanted = {"xlsx": xlsx, "html": html, "docx": docx}
+    formats = [fmt for fmt in FILE_FORMATS if wanted[fmt]]
     if out is not None and not formats:
         raise UsageError("--out dùng cùng --xlsx, --html hoặc --docx.")
-    db = state(ctx).open_db()
-    with db.session() as session:
-        period = period_option(session, year, school_year, start, end)
-        scope = _scope(session, unit, school)
+    with command_context(ctx) as c:
+        period = period_option(c.rules, year, school_year, start, end)
+        scope = _scope(c.session, unit, school)
         report = build_report(
-            session,
+            c.session,
             period=period,
             scope=scope,
-            now=report_now(period, day, today()),
+            now=report_now(period, day, c.today),
             generated_at=datetime.now().astimezone(),
             with_names=with_names,
         )
-    db.close()
-    if as_json:
-        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
-    elif not formats:
-        from dangvien_cli.reports.render_terminal import render_terminal
-
-        render_terminal(report, stdout_console())
+    # --json on standard output, else the table there unless files were asked for.
+    shown = "json" if as_json else None if formats else "terminal"
+    if shown is not None:
+        stream_renderer(shown).show(report, Screen(stdout_console, typer.echo))
+    options = RenderOptions(
+        template=template, user_dir=templates, issuer=issuer, place=place, number=number
+    )
     written = []
     for fmt in formats:
         path = _target_path(out, fmt, period.slug, several=len(formats) > 1)
-        if fmt == "xlsx":
-            from dangvien_cli.reports.render_xlsx import render_xlsx
-
-            render_xlsx(report, path)
-        elif fmt == "html":
-            from dangvien_cli.reports.render_html import render_html
-
-            render_html(report, path, template=template, user_dir=templates)
-        else:
-            from dangvien_cli.reports.render_docx import render_docx
-
-            render_docx(
-                report,
-                path,
-                template=template,
-                user_dir=templates,
-                issuer=issuer,
-                place=place,
-                number=number,
-            )
+        file_renderer(fmt, options).write(report, path)
         written.append(path)
     if written and not as_json:
         for path in written:
@@ -152,12 +140,12 @@ def _scope(session: Session, unit: str | None, school: str | None) -> Scope:
     if unit and school:
         raise UsageError("Chỉ dùng một trong hai: --unit hoặc --school.")
     if unit:
-        from dangvien_cli.units import resolve_unit
+        from dangvien_cli.organisation.units import resolve_unit
 
         unit_id, name = resolve_unit(session, unit)
         return Scope(unit_id=unit_id, school_id=None, name=name)
     if school:
-        from dangvien_cli.schools import resolve_school
+        from dangvien_cli.organisation.schools import resolve_school
 
         found = resolve_school(session, school)
         assert found.id is not None
@@ -172,9 +160,9 @@ def _target_path(out: Path | None, fmt: str, slug: str, *, several: bool) -> Pat
     if several or out.is_dir():
         out.mkdir(parents=True, exist_ok=True)
         return out / default
-    if out.suffix.lower() != f".{fmt}":
-        raise UsageError(f"--out {out.name}: tệp {fmt.upper()} cần đuôi .{fmt}.")
-    return out
+    return output_file(
+        out, f".{fmt}", refusal=f"--out {{name}}: tệp {fmt.upper()} cần đuôi .{fmt}."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
-from dangvien_cli.cli.common import parse_date_option, today
-from dangvien_cli.errors import ExitCode
+from dangvien_cli.cli.common import date_option
+from dangvien_cli.cli.context import command_context
+from dangvien_cli.cli.output import print_json
+from dangvien_cli.core.errors import ExitCode
 
 BACKUP_HELP = """Sao lưu cơ sở dữ liệu SQLite vào tệp ĐƯỜNG_DẪN, an toàn cả khi người khác đang
 ghi (dùng cơ chế sao lưu trực tuyến của SQLite). Bản sao chỉ chủ tệp đọc được (0600). Không ghi
@@ -60,8 +61,8 @@ def backup_command(
 ) -> None:
     from rich.markup import escape
 
-    from dangvien_cli.db import locate, permission_warning
-    from dangvien_cli.safety import backup, human_size
+    from dangvien_cli.db.backup import backup, human_size
+    from dangvien_cli.db.engine import locate, permission_warning
 
     location = locate(state(ctx).db)
     warning = permission_warning(location.path)
@@ -78,22 +79,19 @@ def check_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.config import current_rules
-    from dangvien_cli.safety import check
+    from dangvien_cli.admission.checks import check
 
-    db = state(ctx).open_db()
-    with db.session() as session:
+    with command_context(ctx) as c:
         problems = check(
-            session,
-            sqlite=db.engine.dialect.name == "sqlite",
-            as_of=today(),
-            rules=current_rules(session),
+            c.session,
+            sqlite=c.db.engine.dialect.name == "sqlite",
+            as_of=c.today,
+            rules=c.rules,
         )
-    db.close()
     code = ExitCode.FAILURE if problems else ExitCode.OK
     if as_json:
         data = {"ok": not problems, "problems": [p.as_json() for p in problems]}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         raise typer.Exit(int(code))
     from rich.markup import escape
 
@@ -116,15 +114,13 @@ def audit_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.safety import audit_lines
+    from dangvien_cli.db.audit import audit_lines
 
-    day = parse_date_option(since, "--since") if since else None
-    db = state(ctx).open_db()
-    with db.session() as session:
-        lines = audit_lines(session, since=day)
-    db.close()
+    day = date_option(since, "--since")
+    with command_context(ctx) as c:
+        lines = audit_lines(c.session, since=day)
     if as_json:
-        typer.echo(json.dumps([x.as_json() for x in lines], ensure_ascii=False, indent=2))
+        print_json([x.as_json() for x in lines])
         return
     from rich.markup import escape
     from rich.table import Table

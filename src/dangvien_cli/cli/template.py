@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.errors import UsageError
+from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
 
 HELP = """Tạo tệp danh sách mẫu (.xlsx) để điền rồi nhập bằng `dangvien import`.
 
@@ -42,24 +42,17 @@ def template_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")] = False,
 ) -> None:
-    from dangvien_cli.importing.values import (
-        ValueProblem,
-        parse_class_name,
-        parse_school_year_option,
-        parse_term_option,
-    )
-    from dangvien_cli.template import write_template
+    from dangvien_cli.roster.template import write_template
 
-    if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"Tệp mẫu phải có đuôi .xlsx (nhận được “{path.name}”).")
-    if path.exists() and not force:
-        raise UsageError(f"{path} đã có. Hãy chọn tên khác, hoặc thêm --force để ghi đè.")
-    try:
-        year = parse_school_year_option(school_year) if school_year else None
-        term_code = parse_term_option(term) if term else None
-        klass = parse_class_name(class_name) if class_name else None
-    except ValueProblem as exc:
-        raise UsageError(exc.reason) from exc
+    output_file(
+        path,
+        ".xlsx",
+        refusal="Tệp mẫu phải có đuôi .xlsx (nhận được “{name}”).",
+        overwrite=force,
+    )
+    year = school_year_option(school_year)
+    term_code = term_option(term)
+    klass = class_option(class_name)
     write_template(path, school=school, school_year=year, term=term_code, class_name=klass)
     stdout_console().print(f"Đã tạo {path}. Điền danh sách rồi nhập: dangvien import {path}")
 

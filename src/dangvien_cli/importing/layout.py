@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from dangvien_cli.core.calendar import parse_school_year, parse_term
+from dangvien_cli.core.text import clean, fold
 from dangvien_cli.importing.reader import Sheet
-from dangvien_cli.importing.values import parse_school_year, parse_term
-from dangvien_cli.text import clean, fold
 
 HEADER_SEARCH_ROWS = 30
 

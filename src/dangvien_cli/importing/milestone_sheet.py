@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.audit import log
-from dangvien_cli.bulk import bulk_insert
-from dangvien_cli.config import current_rules
-from dangvien_cli.facts import StudentInfo, find_students, load_entries
+from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
+from dangvien_cli.admission.milestones import check_step
+from dangvien_cli.admission.pipeline import ADMITTED, AWARENESS_CLASS, MENTOR, STEPS, Entry
+from dangvien_cli.core.cells import ValueProblem
+from dangvien_cli.core.dates import parse_day
+from dangvien_cli.core.seq import chunks
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.core.text import fold
+from dangvien_cli.db.audit import Stamp
+from dangvien_cli.db.bulk import bulk_insert
+from dangvien_cli.db.models import milestone_t, student_t
+from dangvien_cli.db.settings import current_rules
 from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.rows import (
     RowError,
@@ -22,20 +30,17 @@ from dangvien_cli.importing.rows import (
     display_value,
     merge_row_errors,
 )
-from dangvien_cli.importing.store import chunks
-from dangvien_cli.importing.values import ValueProblem, parse_code, parse_day, parse_text
-from dangvien_cli.milestones import check_step
-from dangvien_cli.models import milestone_t, student_t
-from dangvien_cli.pipeline import STEPS, Entry
-from dangvien_cli.text import fold
+from dangvien_cli.importing.values import parse_code, parse_text
 
 # Which columns make which step: (step, date field, document number field, mentor field).
+# The steps are admission/pipeline's; the two it names no constant for are looked up in its
+# STEPS, so that a step renamed there fails here at once (tests check each is a step too).
 STEP_COLUMNS: tuple[tuple[str, str, str | None, str | None], ...] = (
-    ("lop-boi-duong", "class_date", "certificate_no", None),
-    ("phan-cong-giup-do", "mentor_date", None, "mentor"),
-    ("chi-bo-de-nghi", "recommend_date", None, None),
-    ("quyet-dinh-ket-nap", "decision_date", "decision_no", None),
-    ("le-ket-nap", "ceremony_date", None, None),
+    (AWARENESS_CLASS, "class_date", "certificate_no", None),
+    (MENTOR, "mentor_date", None, "mentor"),
+    (STEPS["chi-bo-de-nghi"].slug, "recommend_date", None, None),
+    (ADMITTED, "decision_date", "decision_no", None),
+    (STEPS["le-ket-nap"].slug, "ceremony_date", None, None),
 )
 
 
@@ -55,66 +60,128 @@ def import_milestones(
     *,
     batch_id: int,
     today: date,
-    now: datetime,
-    user: str | None,
-    command: str,
+    stamp: Stamp,
 ) -> MilestoneCounts:
     """Record the steps each row gives, skipping those already recorded; a row that breaks a
     rule of the record is rejected whole, with the rule named."""
-    rules = current_rules(session)
-    fields = table.fields
-    counts = MilestoneCounts()
-    headers = [c.header for c in table.columns]
-
-    def error(r: int, row: list[object], col: Column | None, value: object, reason: str) -> None:
-        counts.errors.append(
-            RowError(
-                sheet=table.sheet,
-                row=r + 1,
-                column=col.header if col else "",
-                column_letter=column_letter(col.index) if col else "",
-                value=display_value(value),
-                reason=reason,
-                cells=row,
-                headers=headers,
-            )
-        )
-
-    def cell(row: list[object], name: str) -> object:
-        col = fields.get(name)
-        if col is None or col.index >= len(row):
-            return ""
-        return row[col.index]
-
+    sheet = _Sheet(table, current_rules(session), today=today, batch_id=batch_id, stamp=stamp)
+    counts = sheet.counts
     data = [
         (r, rows[r]) for r in range(table.first_row, table.end_row) if classify(rows[r], table).data
     ]
     # Which student each row means: its code, else its name if that is unique.
-    codes: dict[int, str] = {}
-    for r, row in data:
-        try:
-            code = parse_code(cell(row, "student_code"))
-        except ValueProblem as exc:
-            error(r, row, fields.get("student_code"), cell(row, "student_code"), exc.reason)
-            continue
-        if code:
-            codes[r] = code
-    by_code = _students_by_code(session, sorted(set(codes.values())), today, rules)
+    codes = sheet.codes(data)
+    by_code = _students_by_code(session, sorted(set(codes.values())), today, sheet.rules)
     entries = load_entries(session, [s.person_id for s in by_code.values()])
     rejected_rows = {e.row for e in counts.errors}
     inserts: list[dict[str, Any]] = []
-    next_id = -1  # ids for entries this sheet adds, for the order checks of later rows
     for r, row in data:
         counts.rows += 1
         if r + 1 in rejected_rows:
             counts.rejected += 1
             continue
         code = codes.get(r)
-        info = by_code.get(code) if code else None
+        info = sheet.student(r, row, code, by_code.get(code) if code else None)
         if info is None:
-            name = parse_text(cell(row, "full_name")) or ""
+            counts.rejected += 1
+            continue
+        mine = list(entries.get(info.person_id, []))
+        planned, problems, unchanged = sheet.steps(row, info, mine)
+        if problems:
+            for col, value, reason in problems:
+                sheet.error(r, row, col, value, reason)
+            counts.rejected += 1
+            continue
+        entries[info.person_id] = sorted(mine, key=lambda e: (e.on_date, e.id))
+        counts.unchanged += unchanged
+        counts.created += len(planned)
+        inserts += planned
+    bulk_insert(session, milestone_t, inserts)
+    if inserts:
+        stamp.log(
+            session,
+            action="import",
+            entity="milestone",
+            batch_id=batch_id,
+            changes={"milestones_created": len(inserts)},
+        )
+    counts.errors = _one_per_row(counts.errors)
+    return counts
+
+
+_Problem = tuple[Column | None, object, str]  # (column, value, reason)
+
+
+class _Sheet:
+    """One progress table being read: its columns, the rules the steps are checked by, and
+    what it has found so far (counts and row errors)."""
+
+    def __init__(
+        self,
+        table: Table,
+        rules: Rules,
+        *,
+        today: date,
+        batch_id: int,
+        stamp: Stamp,
+    ) -> None:
+        self.table = table
+        self.fields = table.fields
+        self.rules = rules
+        self.today = today
+        self.batch_id = batch_id
+        self.stamp = stamp  # the milestones' recorded_at and recorded_by
+        self.counts = MilestoneCounts()
+        self.headers = [c.header for c in table.columns]
+        self.next_id = -1  # ids for entries this sheet adds, for the order checks of later rows
+
+    def error(
+        self, r: int, row: list[object], col: Column | None, value: object, reason: str
+    ) -> None:
+        self.counts.errors.append(
+            RowError(
+                sheet=self.table.sheet,
+                row=r + 1,
+                column=col.header if col else "",
+                column_letter=column_letter(col.index) if col else "",
+                value=display_value(value),
+                reason=reason,
+                cells=row,
+                headers=self.headers,
+            )
+        )
+
+    def cell(self, row: list[object], name: str) -> object:
+        col = self.fields.get(name)
+        if col is None or col.index >= len(row):
+            return ""
+        return row[col.index]
+
+    def codes(self, data: list[tuple[int, list[object]]]) -> dict[int, str]:
+        """The student code of each row that gives one (row index → code); a code that does
+        not parse is a row error."""
+        codes: dict[int, str] = {}
+        for r, row in data:
+            try:
+                code = parse_code(self.cell(row, "student_code"))
+            except ValueProblem as exc:
+                col = self.fields.get("student_code")
+                self.error(r, row, col, self.cell(row, "student_code"), exc.reason)
+                continue
+            if code:
+                codes[r] = code
+        return codes
+
+    def student(
+        self, r: int, row: list[object], code: str | None, info: StudentInfo | None
+    ) -> StudentInfo | None:
+        """The student the row means (`info`, found by its code), or None with the row's error
+        when there is none or the row names someone else."""
+        fields = self.fields
+        if info is None:
+            name = parse_text(self.cell(row, "full_name")) or ""
             what = f"mã {code}" if code else f"“{name}” (không có mã)"
-            error(
+            self.error(
                 r,
                 row,
                 fields.get("student_code"),
@@ -122,35 +189,40 @@ def import_milestones(
                 f"Không có học sinh {what} trong cơ sở dữ liệu. Hãy nhập danh sách lớp có học "
                 "sinh này trước, rồi nhập lại bảng tiến độ.",
             )
-            counts.rejected += 1
-            continue
+            return None
         if "full_name" in fields:
-            written = parse_text(cell(row, "full_name"))
+            written = parse_text(self.cell(row, "full_name"))
             if written and fold(written) != fold(info.full_name):
-                error(
+                self.error(
                     r,
                     row,
                     fields["full_name"],
                     written,
                     f"Mã {code} là của {info.full_name}, không phải {written}. Hãy kiểm tra mã.",
                 )
-                counts.rejected += 1
-                continue
-        mine = list(entries.get(info.person_id, []))
+                return None
+        return info
+
+    def steps(
+        self, row: list[object], info: StudentInfo, mine: list[Entry]
+    ) -> tuple[list[dict[str, Any]], list[_Problem], int]:
+        """The milestones a row gives that are not recorded yet (added to `mine`, the student's
+        entries, as they are checked), the problems found, and how many were recorded already."""
+        fields = self.fields
         planned: list[dict[str, Any]] = []
-        problems: list[tuple[Column | None, object, str]] = []
+        problems: list[_Problem] = []
         unchanged = 0
         for step, date_field, doc_field, mentor_field in STEP_COLUMNS:
             if date_field not in fields:
                 continue
-            raw = cell(row, date_field)
+            raw = self.cell(row, date_field)
             try:
                 on_date = parse_day(raw)
             except ValueProblem as exc:
                 problems.append((fields[date_field], raw, exc.reason))
                 continue
-            doc = parse_text(cell(row, doc_field)) if doc_field else None
-            mentor = parse_text(cell(row, mentor_field)) if mentor_field else None
+            doc = parse_text(self.cell(row, doc_field)) if doc_field else None
+            mentor = parse_text(self.cell(row, mentor_field)) if mentor_field else None
             if on_date is None:
                 if doc or mentor:
                     problems.append(
@@ -166,13 +238,19 @@ def import_milestones(
                 unchanged += 1
                 continue
             for reason in check_step(
-                STEPS[step], on_date, info=info, existing=mine, rules=rules, today=today, note=None
+                STEPS[step],
+                on_date,
+                info=info,
+                existing=mine,
+                rules=self.rules,
+                today=self.today,
+                note=None,
             ):
                 problems.append((fields[date_field], raw, reason))
             mine.append(
-                Entry(id=next_id, step=step, on_date=on_date, doc_number=doc, mentor=mentor)
+                Entry(id=self.next_id, step=step, on_date=on_date, doc_number=doc, mentor=mentor)
             )
-            next_id -= 1
+            self.next_id -= 1
             planned.append(
                 {
                     "person_id": info.person_id,
@@ -183,34 +261,12 @@ def import_milestones(
                     "note": None,
                     "acted_by": None,
                     "replaces_id": None,
-                    "batch_id": batch_id,
-                    "recorded_at": now,
-                    "recorded_by": user,
+                    "batch_id": self.batch_id,
+                    "recorded_at": self.stamp.now,
+                    "recorded_by": self.stamp.user,
                 }
             )
-        if problems:
-            for col, value, reason in problems:
-                error(r, row, col, value, reason)
-            counts.rejected += 1
-            continue
-        entries[info.person_id] = sorted(mine, key=lambda e: (e.on_date, e.id))
-        counts.unchanged += unchanged
-        counts.created += len(planned)
-        inserts += planned
-    bulk_insert(session, milestone_t, inserts)
-    if inserts:
-        log(
-            session,
-            now=now,
-            user=user,
-            command=command,
-            action="import",
-            entity="milestone",
-            batch_id=batch_id,
-            changes={"milestones_created": len(inserts)},
-        )
-    counts.errors = _one_per_row(counts.errors)
-    return counts
+        return planned, problems, unchanged
 
 
 def _one_per_row(errors: list[RowError]) -> list[RowError]:

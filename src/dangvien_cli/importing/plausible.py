@@ -11,10 +11,11 @@ import datetime
 import unicodedata
 from typing import Final
 
-from dangvien_cli.importing.values import BirthDate, ValueProblem, parse_date
+from dangvien_cli.core.cells import ValueProblem
+from dangvien_cli.core.dates import BirthDate, parse_date
 
 NAME_MAX: Final = 100  # characters
-AGE_MIN: Final = 10  # on 1 September of the roster's school year
+AGE_MIN: Final = 10  # on the first day of the roster's school year (1 September by default)
 AGE_MAX: Final = 70  # continuing-education centres (GDTX) enrol adults
 
 
@@ -57,14 +58,20 @@ def _kind(ch: str) -> str:
     return "ký hiệu"
 
 
-def parse_birth(value: object, school_year: int | None) -> BirthDate | None:
-    """A date of birth (parse_date), refused when it gives an age no school enrols on
-    1 September of the roster's school year: 01/01/1900 (124 years old), 31/12/2100 (not yet
-    born), 2024 for the school year 2024-2025."""
+def parse_birth(
+    value: object, school_year: int | None, year_start: tuple[int, int] = (1, 9)
+) -> BirthDate | None:
+    """A date of birth (parse_date), refused when it gives an age no school enrols on the first
+    day of the roster's school year: 01/01/1900 (124 years old), 31/12/2100 (not yet born), 2024
+    for the school year 2024-2025.
+
+    ``year_start`` is that first day as (day, month): the rule setting
+    ``school_year.period_start`` (Rules.school_year_period_start), 1 September by default."""
     birth = parse_date(value)
     if birth is None or school_year is None:
         return birth
-    start = datetime.date(school_year, 9, 1)
+    day, month = year_start
+    start = datetime.date(school_year, month, day)
     born = birth.date or datetime.date(birth.year, 7, 1)
     shown = birth.date.strftime("%d/%m/%Y") if birth.date else str(birth.year)
     label = f"{school_year}-{school_year + 1}"

@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, overload
 
-from dangvien_cli.errors import UnreadableFileError
+from dangvien_cli.core.errors import UnreadableFileError
 
 # A merged range as calamine gives it: ((first_row, first_col), (last_row, last_col)), 0-based.
 MergedRange = tuple[tuple[int, int], tuple[int, int]]

@@ -5,21 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from dangvien_cli.config import current_rules
-from dangvien_cli.facts import current_classes, find_students, grade12_year
-from dangvien_cli.models import enrollment_t, person_t, school_t, student_t, target_t, youth_t
-from dangvien_cli.organisation import school_year_start, unit_tree
-from dangvien_cli.reports.model import Figures, NamedStudent, Period, Report, ReportRow
-from dangvien_cli.rules.settings import Rules
-from dangvien_cli.text import collation_key, fold
+from dangvien_cli.admission.facts import find_students
+from dangvien_cli.admission.lists import reachable_students
+from dangvien_cli.admission.pipeline import ADMITTED, ADMITTED_BY, AWARENESS_CLASS
+from dangvien_cli.core.calendar import Period, school_year_start
+from dangvien_cli.core.settings import Rules
+from dangvien_cli.core.text import collation_key, fold
+from dangvien_cli.db.models import enrollment_t, person_t, school_t, student_t, target_t, youth_t
+from dangvien_cli.db.settings import current_rules
+from dangvien_cli.organisation.units import UnitNode, unit_tree
+from dangvien_cli.reports.model import Figures, NamedStudent, Report, ReportRow
+
+if TYPE_CHECKING:
+    from dangvien_cli.admission.rules.sql import Judge
 
 NO_RELIGION = frozenset({"", "khong", "khong ton giao", "khong co", "-"})
-ADMITTED = "quyet-dinh-ket-nap"
 FIGURE_NAMES = ("class_actual", "admitted_actual", "eligible", "reachable")
 
 
@@ -51,91 +56,20 @@ def build_report(
         int(i): (str(n), u)
         for i, n, u in session.execute(select(school_t.c.id, school_t.c.name, school_t.c.unit_id))
     }
-    if scope.school_id is not None:
-        school_ids = {scope.school_id}
-    elif scope.unit_id is not None:
-        from dangvien_cli.units import descendant_units
-
-        under = descendant_units(session, scope.unit_id)
-        school_ids = {i for i, (_, u) in schools.items() if u in under}
-    else:
-        school_ids = set(schools)
+    school_ids = _schools_in_scope(session, scope, schools)
     every = scope.school_id is None and scope.unit_id is None
     per_school = _all_figures(session, school_ids, period, now, rules, with_names, everywhere=every)
-    targets = _targets(session, period)
-
-    def school_row(sid: int, depth: int) -> ReportRow:
-        name, unit_id = schools[sid]
-        figures, names = per_school[sid]
-        own = targets.get(("school", sid))
-        if own is not None:
-            figures.class_target, figures.admitted_target = own
-        return ReportRow(
-            level="school",
-            name=name,
-            unit=nodes[unit_id].name if unit_id in nodes else None,
-            depth=depth,
-            figures=figures,
-            names=names,
-        )
-
-    def unit_rows(unit_id: int, depth: int) -> tuple[list[ReportRow], Figures]:
-        """The rows of a unit's subtree (schools, sub-units, then its subtotal row)."""
-        rows: list[ReportRow] = []
-        parts: list[Figures] = []
-        for child in children.get(unit_id, []):
-            sub, figures = unit_rows(child, depth + 1)
-            rows += sub
-            parts.append(figures)  # a unit with no school yet still brings its target
-        own_schools = sorted(
-            (sid for sid in school_ids if schools[sid][1] == unit_id),
-            key=lambda sid: collation_key(schools[sid][0]),
-        )
-        for sid in own_schools:
-            row = school_row(sid, depth + 1)
-            rows.append(row)
-            parts.append(row.figures)
-        total = _sum(parts)
-        _unit_targets(total, targets.get(("unit", unit_id)), parts)
-        if not rows and total.class_target is None and total.admitted_target is None:
-            return [], total  # nothing to show: no school, no target
-        parent = nodes[unit_id].parent_id
-        rows.append(
-            ReportRow(
-                level="unit",
-                name=nodes[unit_id].name,
-                unit=nodes[parent].name if parent in nodes else None,
-                depth=depth,
-                figures=total,
-            )
-        )
-        return rows, total
-
+    tree = _Tree(nodes, children, schools, school_ids, per_school, _targets(session, period))
     rows: list[ReportRow]
     if scope.school_id is not None:
-        row = school_row(scope.school_id, 0)
+        row = tree.school_row(scope.school_id, 0)
         rows, totals = [row], _copy(row.figures)
     elif scope.unit_id is not None:
-        rows, totals = unit_rows(scope.unit_id, 0)
+        rows, totals = tree.unit_rows(scope.unit_id, 0)
         if rows and rows[-1].level == "unit":
             rows.pop()  # the unit the report is for is the total row
     else:
-        rows = []
-        parts = []
-        for top in children.get(None, []):
-            sub, figures = unit_rows(top, 0)
-            rows += sub
-            parts.append(figures)
-        loose = sorted(
-            (sid for sid in school_ids if schools[sid][1] is None),
-            key=lambda sid: collation_key(schools[sid][0]),
-        )
-        for sid in loose:
-            row = school_row(sid, 0)
-            rows.append(row)
-            parts.append(row.figures)
-        totals = _sum(parts)
-        _unit_targets(totals, None, parts)
+        rows, totals = tree.every_row()
     return Report(
         period=period,
         scope=scope.name,
@@ -147,6 +81,117 @@ def build_report(
     )
 
 
+def _schools_in_scope(
+    session: Session, scope: Scope, schools: dict[int, tuple[str, int | None]]
+) -> set[int]:
+    """The schools the report covers: the one asked for, those under the unit, or every one."""
+    if scope.school_id is not None:
+        return {scope.school_id}
+    if scope.unit_id is not None:
+        from dangvien_cli.organisation.units import descendant_units
+
+        under = descendant_units(session, scope.unit_id)
+        return {i for i, (_, u) in schools.items() if u in under}
+    return set(schools)
+
+
+SchoolFigures = tuple[Figures, dict[str, list[NamedStudent]]]
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """The unit tree with each school's figures: the rows of the report, a unit after its
+    schools and sub-units, and the totals rolled up it."""
+
+    nodes: dict[int, UnitNode]  # unit id → its name and parent
+    children: dict[int | None, list[int]]  # unit id (None: the top) → its sub-units
+    schools: dict[int, tuple[str, int | None]]  # school id → (name, unit id)
+    school_ids: set[int]  # the schools in the report
+    per_school: dict[int, SchoolFigures]
+    targets: dict[TargetKey, TargetPair]
+
+    def school_row(self, sid: int, depth: int) -> ReportRow:
+        name, unit_id = self.schools[sid]
+        figures, names = self.per_school[sid]
+        own = self.targets.get(("school", sid))
+        if own is not None:
+            figures.class_target, figures.admitted_target = own
+        return ReportRow(
+            level="school",
+            name=name,
+            unit=self.nodes[unit_id].name if unit_id in self.nodes else None,
+            depth=depth,
+            figures=figures,
+            names=names,
+        )
+
+    def _school_rows(self, unit_id: int | None, depth: int) -> list[ReportRow]:
+        """The rows of the schools directly under a unit (None: under none), by name."""
+        own = sorted(
+            (sid for sid in self.school_ids if self.schools[sid][1] == unit_id),
+            key=lambda sid: collation_key(self.schools[sid][0]),
+        )
+        return [self.school_row(sid, depth) for sid in own]
+
+    def unit_rows(self, unit_id: int, depth: int) -> tuple[list[ReportRow], Figures]:
+        """The rows of a unit's subtree (schools, sub-units, then its subtotal row)."""
+        rows: list[ReportRow] = []
+        parts: list[Figures] = []
+        for child in self.children.get(unit_id, []):
+            sub, figures = self.unit_rows(child, depth + 1)
+            rows += sub
+            parts.append(figures)  # a unit with no school yet still brings its target
+        for row in self._school_rows(unit_id, depth + 1):
+            rows.append(row)
+            parts.append(row.figures)
+        total = _sum(parts)
+        _unit_targets(total, self.targets.get(("unit", unit_id)), parts)
+        if not rows and total.class_target is None and total.admitted_target is None:
+            return [], total  # nothing to show: no school, no target
+        parent = self.nodes[unit_id].parent_id
+        rows.append(
+            ReportRow(
+                level="unit",
+                name=self.nodes[unit_id].name,
+                unit=self.nodes[parent].name if parent in self.nodes else None,
+                depth=depth,
+                figures=total,
+            )
+        )
+        return rows, total
+
+    def every_row(self) -> tuple[list[ReportRow], Figures]:
+        """Every top unit's subtree, then the schools under no unit, and the grand total."""
+        rows: list[ReportRow] = []
+        parts: list[Figures] = []
+        for top in self.children.get(None, []):
+            sub, figures = self.unit_rows(top, 0)
+            rows += sub
+            parts.append(figures)
+        for row in self._school_rows(None, 0):
+            rows.append(row)
+            parts.append(row.figures)
+        totals = _sum(parts)
+        _unit_targets(totals, None, parts)
+        return rows, totals
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """The figures being counted for every school in the report, and who is behind each."""
+
+    figures: dict[int, Figures]
+    named: dict[str, list[tuple[int, int]]]  # figure → (school id, student id)
+    scope: set[int] | None  # None: every school (no IN (…) of every school)
+
+    def scoped(self, stmt: Select[Any]) -> Select[Any]:
+        st = student_t.c
+        return stmt if self.scope is None else stmt.where(st.school_id.in_(sorted(self.scope)))
+
+    def name(self, figure: str, sid: int, student_id: int) -> None:
+        self.named[figure].append((sid, student_id))
+
+
 def _all_figures(
     session: Session,
     school_ids: set[int],
@@ -156,35 +201,43 @@ def _all_figures(
     with_names: bool,
     *,
     everywhere: bool,
-) -> dict[int, tuple[Figures, dict[str, list[NamedStudent]]]]:
+) -> dict[int, SchoolFigures]:
     """Every school's figures, each one a grouped query over all the schools at once (the rules
-    as SQL: sql_rules.py), so that a province of a million students takes a few queries."""
-    from dangvien_cli.sql_rules import (
-        ADMITTED_BY,
-        Judge,
-        effective_steps,
-        on_rosters,
-        students_where,
-        youth_union_ok,
-    )
-
-    st, p, yu = student_t.c, person_t.c, youth_t.c
-    scope = None if everywhere else school_ids  # no IN (…) of every school
-
-    def scoped(stmt: Select[Any]) -> Select[Any]:
-        return stmt if scope is None else stmt.where(st.school_id.in_(sorted(scope)))
+    as SQL: admission.rules.sql), so that a province of a million students takes a few
+    queries."""
+    from dangvien_cli.admission.rules.sql import Judge
 
     judge = Judge.at(session, now, rules)
     year_ids = judge.year_ids(_roster_years(period, rules))
-    on_roster = on_rosters(year_ids)
-    figures = {sid: Figures() for sid in school_ids}
-    named: dict[str, list[tuple[int, int]]] = {key: [] for key in FIGURE_NAMES}
+    tally = _Tally(
+        figures={sid: Figures() for sid in school_ids},
+        named={key: [] for key in FIGURE_NAMES},
+        scope=None if everywhere else school_ids,
+    )
+    _count_on_rosters(session, tally, year_ids, now)
+    _count_eligible(session, tally, judge, year_ids)
+    # Reachable: may still be admitted by the end of the period, before leaving school.
+    for student_id, sid in reachable_students(session, judge, period.end, tally.scope):
+        tally.figures[sid].reachable += 1
+        tally.name("reachable", sid, student_id)
+    _count_attended(session, tally, period, now)
+    _count_admitted(session, tally, period)
+    names = _names(session, tally.named, now, rules) if with_names else {}
+    return {
+        sid: (tally.figures[sid], names.get(sid, {key: [] for key in FIGURE_NAMES}))
+        for sid in school_ids
+    }
 
-    # On the rosters of the period, and of them Youth Union members now: one pass over every
-    # student, the heaviest query of the report.
+
+def _count_on_rosters(session: Session, tally: _Tally, year_ids: list[int], now: date) -> None:
+    """On the rosters of the period, and of them Youth Union members now: one pass over every
+    student, the heaviest query of the report."""
+    from dangvien_cli.admission.rules.sql import on_rosters, youth_union_ok
+
+    st, yu = student_t.c, youth_t.c
     members = func.sum(case((youth_union_ok(now), 1), else_=0))
     students_with_youth = student_t.outerjoin(youth_t, yu.person_id == st.person_id)
-    roster_filter = [on_roster]
+    roster_filter = [on_rosters(year_ids)]
     if len(year_ids) == 1:
         # One school year: a join, which SQLite does in half the time of a correlated EXISTS;
         # "+ 0" keeps it from starting at enrollment's school-year index (a slower plan).
@@ -195,69 +248,67 @@ def _all_figures(
         )
         roster_filter = []
     for sid, students, youth in session.execute(
-        scoped(
+        tally.scoped(
             select(st.school_id, func.count(), members)
             .select_from(students_with_youth)
             .where(*roster_filter)
             .group_by(st.school_id)
         )
     ):
-        figures[int(sid)].students = int(students)
-        figures[int(sid)].youth_union_members = int(youth or 0)
+        tally.figures[int(sid)].students = int(students)
+        tally.figures[int(sid)].youth_union_members = int(youth or 0)
 
-    # Eligible now (and on a roster of the period).
-    for student_id, sid in session.execute(students_where([*judge.eligible(), on_roster], scope)):
-        figures[int(sid)].eligible += 1
-        named["eligible"].append((int(sid), int(student_id)))
 
-    # Reachable: may still be admitted by the end of the period, before leaving school.
-    reachable = students_where(judge.reachable(period.end), scope).add_columns(
-        p.date_of_birth, p.birth_year
-    )
-    found = session.execute(reachable).all()
-    classes = current_classes(session, [int(row[0]) for row in found], now, rules)
-    for student_id, sid, born, birth_year in found:
-        start, _, grade = classes.get(int(student_id), (None, None, None))
-        if judge.old_enough_before_leaving(born, birth_year, grade12_year(start, grade)):
-            figures[int(sid)].reachable += 1
-            named["reachable"].append((int(sid), int(student_id)))
+def _count_eligible(session: Session, tally: _Tally, judge: Judge, year_ids: list[int]) -> None:
+    """Eligible now (and on a roster of the period)."""
+    from dangvien_cli.admission.rules.sql import on_rosters, students_where
 
-    # Attended the awareness class in the period, and of them admitted by now.
-    attended = effective_steps(("lop-boi-duong",), since=period.start, until=period.end)
+    conds = [*judge.eligible(), on_rosters(year_ids)]
+    for student_id, sid in session.execute(students_where(conds, tally.scope)):
+        tally.figures[int(sid)].eligible += 1
+        tally.name("eligible", int(sid), int(student_id))
+
+
+def _count_attended(session: Session, tally: _Tally, period: Period, now: date) -> None:
+    """Attended the awareness class in the period, and of them admitted by now."""
+    from dangvien_cli.admission.rules.sql import effective_steps
+
+    st = student_t.c
+    attended = effective_steps((AWARENESS_CLASS,), since=period.start, until=period.end)
     admitted_now = effective_steps(ADMITTED_BY, until=now)
     for student_id, sid, admitted in session.execute(
-        scoped(
+        tally.scoped(
             select(st.id, st.school_id, st.person_id.in_(admitted_now)).where(
                 st.person_id.in_(attended)
             )
         )
     ):
-        f = figures[int(sid)]
+        f = tally.figures[int(sid)]
         f.class_actual += 1
         f.attended += 1
         f.attended_admitted += 1 if admitted else 0
-        named["class_actual"].append((int(sid), int(student_id)))
+        tally.name("class_actual", int(sid), int(student_id))
 
-    # Admitted (decided) in the period, and who they are.
+
+def _count_admitted(session: Session, tally: _Tally, period: Period) -> None:
+    """Admitted (decided) in the period, and who they are."""
+    from dangvien_cli.admission.rules.sql import effective_steps
+
+    st, p = student_t.c, person_t.c
     decided = effective_steps((ADMITTED,), since=period.start, until=period.end)
     for student_id, sid, gender, ethnicity, religion in session.execute(
-        scoped(
+        tally.scoped(
             select(st.id, st.school_id, p.gender, p.ethnicity, p.religion)
             .join(person_t, p.id == st.person_id)
             .where(st.person_id.in_(decided))
         )
     ):
-        f = figures[int(sid)]
+        f = tally.figures[int(sid)]
         f.admitted_actual += 1
         f.admitted_women += gender == "Nữ"
         f.admitted_ethnic_minority += bool(ethnicity) and fold(ethnicity) != "kinh"
         f.admitted_religious += fold(religion or "") not in NO_RELIGION
-        named["admitted_actual"].append((int(sid), int(student_id)))
-
-    names = _names(session, named, now, rules) if with_names else {}
-    return {
-        sid: (figures[sid], names.get(sid, {key: [] for key in FIGURE_NAMES})) for sid in school_ids
-    }
+        tally.name("admitted_actual", int(sid), int(student_id))
 
 
 def _names(

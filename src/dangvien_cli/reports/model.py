@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dangvien_cli.core.calendar import Period
+
 # The figures of one row, in the order reports show them, with their Vietnamese headers.
 FIGURE_LABELS: dict[str, str] = {
     "students": "Số học sinh",
@@ -27,18 +29,6 @@ FIGURE_LABELS: dict[str, str] = {
     "admitted_religious": "Kết nạp: có tôn giáo",
 }
 PERCENT_FIGURES = frozenset({"class_pct", "admitted_pct", "conversion_rate"})
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-    label: str  # "năm 2024", "năm học 2024-2025", "từ 01/01/2024 đến 31/12/2025"
-    kind: str  # year | school_year | range
-    slug: str  # for file names: "2024", "2024-2025", "2024-01-01_2025-12-31"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
 
 
 @dataclass
@@ -141,7 +131,6 @@ class Report:
         """Attended the class → eligible → admitted, for the whole report."""
         t = self.totals
         return [
-            ("Đã học lớp bồi dưỡng", t.class_actual),
-            ("Đủ điều kiện", t.eligible),
-            ("Đã kết nạp", t.admitted_actual),
+            (FIGURE_LABELS[key], t.value(key))
+            for key in ("class_actual", "eligible", "admitted_actual")
         ]

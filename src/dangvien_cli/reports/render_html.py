@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from dangvien_cli.exporting import save_workbook
+from dangvien_cli.core.exporting import save_workbook
 from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES, NamedStudent, Report
 from dangvien_cli.reports.templates import (
     HTML_TEMPLATE,

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from dangvien_cli.exporting import append_row, save_workbook
+from dangvien_cli.core.exporting import append_row, save_workbook
 from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES, Figures, Report
 from dangvien_cli.reports.templates import (
     DASH,
@@ -51,12 +51,50 @@ def render_xlsx(report: Report, path: Path) -> None:
     save_workbook(wb, path)
 
 
+# A row of the report sheet: its level ("school", a unit's or "total"), label, the unit it
+# belongs to, its figures, and how far its label is indented.
+_Line = tuple[str, str, str | None, Figures, int]
+
+NOTES = [
+    SUM_NOTE,
+    "Dòng tô đỏ: có nguy cơ không đạt chỉ tiêu kết nạp (số đã kết nạp cộng số có thể "
+    "kết nạp thêm chưa bằng chỉ tiêu). Chữ xanh: đạt chỉ tiêu.",
+    "Tỷ lệ kết nạp / học lớp: trong số học sinh đã học lớp bồi dưỡng trong kỳ, tỷ lệ đã "
+    "được kết nạp đến ngày tính số liệu.",
+]
+
+
 def _report_sheet(ws: Any, report: Report) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    """The report as the sheet an office prints: titles, the header, a row for each school and
+    unit and the total, the notes, then widths and print settings."""
     from openpyxl.utils import get_column_letter
 
     header = [*LEAD, *FIGURE_LABELS.values()]
     width = len(header)
+    _titles(ws, report, width)
+    ws.append([])
+    append_row(ws, header)
+    border = _thin_border()
+    _style_header(ws[HEADER_ROW], border)
+    lines: list[_Line] = [
+        (row.level, row_label(row), row.unit, row.figures, indent)
+        for row, indent in zip(report.rows, indents(report), strict=True)
+    ]
+    lines.append(("total", "Tổng cộng", None, report.totals, 0))
+    last = _figure_rows(ws, lines, border)
+    ws.append([])
+    _notes(ws, width)
+    _column_widths(ws, report, lines)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=len(LEAD))
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{get_column_letter(width)}{last + 1 + len(NOTES)}"
+    _print_setup(ws)
+
+
+def _titles(ws: Any, report: Report, width: int) -> None:
+    """The four title rows, each merged across the sheet's width."""
+    from openpyxl.styles import Alignment, Font
+
     period = report.period
     titles = [
         (f"BÁO CÁO KẾT QUẢ PHÁT TRIỂN ĐẢNG VIÊN TRONG HỌC SINH {period.label.upper()}", 14),
@@ -78,32 +116,41 @@ def _report_sheet(ws: Any, report: Report) -> None:
         cell = ws.cell(row=number, column=1)
         cell.font = Font(bold=number <= 2, italic=number > 2, size=size)
         cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([])
-    append_row(ws, header)
+
+
+def _thin_border() -> Any:
+    from openpyxl.styles import Border, Side
 
     thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in ws[HEADER_ROW]:
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _style_header(cells: Any, border: Any) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for cell in cells:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
 
+
+def _figure_rows(ws: Any, lines: list[_Line], border: Any) -> int:
+    """A row for each line: schools numbered, units and the total in bold, a row at risk of
+    missing its admission target filled red, a figure that meets its target in green. Returns
+    the number of the last row."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     risk_fill = PatternFill("solid", fgColor="FCE4E4")
     met_font_color = "006100"
     risk_font_color = "C00000"
-    lines = [
-        (row.level, row_label(row), row.unit, row.figures, indent)
-        for row, indent in zip(report.rows, indents(report), strict=True)
-    ]
-    lines.append(("total", "Tổng cộng", None, report.totals, 0))
     school_number = 0
+    r = HEADER_ROW
     for level, label, unit, figures, indent in lines:
         if level == "school":
             school_number += 1
         lead: list[object] = [school_number if level == "school" else "", label, unit or ""]
-        append_row(ws, [*lead, *_values(figures)])
-        r = ws.max_row
+        r = append_row(ws, [*lead, *_values(figures)])
         bold = level != "school"
         at_risk = figures.at_risk
         for column, cell in enumerate(ws[r], start=1):
@@ -125,22 +172,23 @@ def _report_sheet(ws: Any, report: Report) -> None:
                 cell.fill = risk_fill
             elif level == "total":
                 cell.fill = PatternFill("solid", fgColor="F2F2F2")
-    last = ws.max_row
+    return r
 
-    ws.append([])
-    notes = [
-        SUM_NOTE,
-        "Dòng tô đỏ: có nguy cơ không đạt chỉ tiêu kết nạp (số đã kết nạp cộng số có thể "
-        "kết nạp thêm chưa bằng chỉ tiêu). Chữ xanh: đạt chỉ tiêu.",
-        "Tỷ lệ kết nạp / học lớp: trong số học sinh đã học lớp bồi dưỡng trong kỳ, tỷ lệ đã "
-        "được kết nạp đến ngày tính số liệu.",
-    ]
-    for note in notes:
-        append_row(ws, [note])
-        r = ws.max_row
+
+def _notes(ws: Any, width: int) -> None:
+    """The notes under the table, each merged across the sheet's width."""
+    from openpyxl.styles import Alignment, Font
+
+    for note in NOTES:
+        r = append_row(ws, [note])
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         ws.cell(row=r, column=1).font = Font(italic=True, size=10)
         ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _column_widths(ws: Any, report: Report, lines: list[_Line]) -> None:
+    """Columns as wide as their labels (within bounds), the header as tall as its longest."""
+    from openpyxl.utils import get_column_letter
 
     name_width = max([len(line[1]) + 2 * line[4] for line in lines] + [16])
     unit_width = max([len(r.unit or "") for r in report.rows] + [10])
@@ -153,11 +201,6 @@ def _report_sheet(ws: Any, report: Report) -> None:
     )
     ws.row_dimensions[HEADER_ROW].height = 15 * lines_needed + 4
     ws.row_dimensions[1].height = 22
-
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=len(LEAD))
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{get_column_letter(width)}{last + 1 + len(notes)}"
-    _print_setup(ws)
 
 
 def _format_figure(cell: Any, key: str, figures: Figures) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from dangvien_cli.errors import UsageError
+from dangvien_cli.core.errors import UsageError
 from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES
 
 if TYPE_CHECKING:

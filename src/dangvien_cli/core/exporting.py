@@ -1,0 +1,150 @@
+"""Writing files for people: spreadsheet cells that cannot turn into formulas, and atomic saves."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dangvien_cli.core.errors import DangvienError
+
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that is only a number ("-5", "+84", "2,5"): a spreadsheet reads it as that number and
+# never runs it, so it is written as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+# A CSV written for Excel: UTF-8 with a byte-order mark (without it Excel reads Vietnamese as
+# Windows-1252), comma-separated as RFC 4180 says.
+CSV_ENCODING = "utf-8-sig"
+CSV_DELIMITER = ","
+
+
+def _plain(value: object) -> object:
+    if value is None or isinstance(value, (str, int, float, date, datetime)):
+        return value
+    return str(value)
+
+
+def append_row(sheet: Any, values: Sequence[object]) -> int:
+    """Append a row of data to an openpyxl sheet; text that looks like a formula stays text.
+    Returns the number of the row written (cheaper than `sheet.max_row`, which looks at every
+    cell of the sheet).
+
+    openpyxl stores a string starting with "=" as a formula. A roster cell such as
+    "=HYPERLINK(…)" must come back out exactly as the text it was, never as something Excel
+    runs, so such cells get the string data type after openpyxl has guessed.
+    """
+    from openpyxl.cell.cell import Cell
+
+    cells: list[object] = []
+    for value in values:
+        plain = _plain(value)
+        if isinstance(plain, str) and plain.startswith(_FORMULA_START):
+            cell = Cell(sheet, value=plain)
+            cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(plain)
+    sheet.append(cells)
+    return _last_appended_row(sheet)
+
+
+def _last_appended_row(sheet: Any) -> int:
+    """The number of the row `sheet.append` wrote last.
+
+    openpyxl (3.1) has no public way to ask this cheaply: `sheet.max_row` looks at every cell of
+    the sheet on each call (`eligible --xlsx` took 295 s for 8,000 students with it, 12 s
+    without), and a caller cannot count rows for itself when some were appended with
+    `sheet.append` directly (blank rows, headers). `_current_row` is the counter `append` itself
+    keeps and reads; this is the one place the private attribute is read, and test_exporting
+    checks it against `max_row`.
+    """
+    return int(sheet._current_row)
+
+
+def safe_cells(sheet: Any, values: Sequence[object]) -> list[Any]:
+    """The cells of one row for a write-only sheet (`Workbook(write_only=True)`, for large
+    exports), formula-safe as append_row's; style them, then `sheet.append(cells)`."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        plain = _plain(value)
+        cell = WriteOnlyCell(sheet, value=plain)
+        if isinstance(plain, str) and plain.startswith(_FORMULA_START):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
+def save_workbook(workbook: Any, path: Path) -> None:
+    """Save next to the target, then rename: a reader never sees half a file."""
+    write_atomically(path, workbook.save)
+
+
+def escape_formula(text: str) -> str:
+    """Text as a CSV cell that a spreadsheet shows and never runs: a value starting with = + - @,
+    a tab or a carriage return gets a leading apostrophe, unless it is only a number ("-5").
+
+    `import` takes the apostrophe off again (importing.values.parse_text), so a name written
+    out this way and saved back as .xlsx reads as it was.
+    """
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_cell(value: object) -> str:
+    """One value as CSV text: dates as ISO (yyyy-mm-dd, which Excel reads as the same date on
+    every machine, whatever its regional settings), numbers as they are, text formula-safe."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, int | float):
+        return str(value)
+    return escape_formula(str(value))
+
+
+def write_csv(path: Path, rows: Iterable[Sequence[object]]) -> None:
+    """A CSV file for Excel and other tools, written whole or not at all (see csv_cell)."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding=CSV_ENCODING, newline="") as handle:
+            writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+            for row in rows:
+                writer.writerow([csv_cell(v) for v in row])
+
+    write_atomically(path, write)
+
+
+def write_atomically(path: Path, write: Callable[[str], object]) -> None:
+    """Write a file through `write(temporary path)` next to the target, then rename it into
+    place: a reader never sees half a file, and a failure leaves the old file as it was."""
+    path = path.expanduser()
+    if not path.parent.exists():
+        raise DangvienError(f"Không có thư mục {path.parent} để ghi {path.name}.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o600)  # rosters of minors: readable by their owner only
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise DangvienError(
+            f"Không ghi được {path}: tệp đang mở trong Excel hoặc không có quyền ghi. "
+            "Hãy đóng tệp rồi chạy lại."
+        ) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

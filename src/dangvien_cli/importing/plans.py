@@ -1,0 +1,194 @@
+"""Planning a file's import: which tables its sheets hold, and for each roster table the school,
+school year, term and class it goes to (refused when one is needed but unknown), with its parser.
+Sheets typed in a legacy 8-bit encoding are converted to Unicode first."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from dangvien_cli.core.calendar import school_year_label
+from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.labels import TERM_LABELS
+from dangvien_cli.core.legacy import detect_legacy, fix_legacy
+from dangvien_cli.core.text import fold
+from dangvien_cli.importing.layout import (
+    GRADED_FIELDS,
+    Column,
+    Table,
+    class_from_sheet_name,
+    find_tables,
+)
+from dangvien_cli.importing.reader import Sheet, SheetRows
+from dangvien_cli.importing.reports import FileReport, SheetReport
+from dangvien_cli.importing.rows import column_letter
+from dangvien_cli.importing.table_parser import TableParser
+
+LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    school: str | None = None
+    school_year: int | None = None
+    term: str | None = None
+    class_name: str | None = None
+    strict: bool = False
+
+
+@dataclass
+class Planned:
+    table: Table
+    parser: TableParser
+    report: SheetReport
+    school: str
+    school_year: int
+    roster_term: str | None  # the term the roster speaks for, when known
+
+
+def fix_sheet_encoding(sheet: Sheet) -> str | None:
+    samples = (v for row in sheet.rows[:400] for v in row if isinstance(v, str) and v)
+    legacy = detect_legacy(samples)
+    if legacy is not None:
+
+        def fix(row: list[object]) -> list[object]:
+            return [fix_legacy(v, legacy) if isinstance(v, str) and v else v for v in row]
+
+        if isinstance(sheet.rows, SheetRows):
+            sheet.rows.transform(fix)
+        else:
+            sheet.rows = [fix(row) for row in sheet.rows]
+    return legacy
+
+
+def plan_tables(
+    path: Path,
+    sheets: list[Sheet],
+    options: ImportOptions,
+    report: FileReport,
+    *,
+    year_start: tuple[int, int],
+) -> tuple[list[Planned], list[tuple[Sheet, Table]]]:
+    """The file's roster tables, each planned (plan_table), and its progress tables, in sheet
+    order. Hidden sheets, legacy encodings and sheets without a table are noted in the report."""
+    planned: list[Planned] = []
+    milestone_tables: list[tuple[Sheet, Table]] = []
+    for sheet in sheets:
+        if sheet.hidden:
+            report.notes.append(
+                f"Trang “{sheet.name}” đang ẩn nên không được nhập; nếu cần, hãy bỏ ẩn trang "
+                "(chuột phải vào tên trang → Bỏ ẩn) rồi nhập lại."
+            )
+            continue
+        legacy = fix_sheet_encoding(sheet)
+        if legacy is not None:
+            report.notes.append(
+                f"Trang “{sheet.name}” được gõ bằng bảng mã cũ {LEGACY_NAMES[legacy]}; "
+                "đã chuyển sang Unicode."
+            )
+        tables = find_tables(sheet)
+        if not tables:
+            guide = fold(sheet.name).startswith(("huong dan", "ghi chu", "chu thich"))
+            if not guide and any(any(v not in ("", None) for v in row) for row in sheet.rows):
+                report.notes.append(
+                    f"Trang “{sheet.name}”: không thấy dòng tiêu đề cột (Họ và tên, Mã học sinh…) "
+                    "trong 30 dòng đầu; bỏ qua trang này."
+                )
+            continue
+        for table in tables:
+            # Positions and column names only: never a cell of a student's row (issue 6).
+            log.info(
+                "Trang “%s”: bảng %s, tiêu đề ở dòng %d, dữ liệu dòng %d–%d",
+                sheet.name,
+                "tiến độ" if table.kind == "milestones" else "danh sách",
+                table.header_first + 1,
+                table.first_row + 1,
+                table.end_row,
+            )
+            for col in table.columns:
+                log.debug("  cột %d “%s” → %s", col.index + 1, col.header, col.field or "(thêm)")
+            if table.kind == "milestones":
+                milestone_tables.append((sheet, table))
+                continue
+            planned.append(plan_table(path, sheet, table, options, report, year_start=year_start))
+    return planned, milestone_tables
+
+
+def plan_table(
+    path: Path,
+    sheet: Sheet,
+    table: Table,
+    options: ImportOptions,
+    report: FileReport,
+    *,
+    year_start: tuple[int, int],
+) -> Planned:
+    """Decide school, year, term and class for a table; refuse when one is needed but unknown."""
+    ctx = table.context
+    where = f"{path.name}, trang “{sheet.name}” (bảng ở dòng {table.header_first + 1})"
+    school = options.school or ctx.school
+    if school is None:
+        raise UsageError(
+            f'{where}: tệp không ghi tên trường. Hãy thêm --school "Tên trường", '
+            'ví dụ --school "THPT Bình Lư".'
+        )
+    year = options.school_year or ctx.school_year
+    if year is None:
+        raise UsageError(
+            f"{where}: tệp không ghi năm học. Hãy thêm --school-year, "
+            "ví dụ --school-year 2024-2025."
+        )
+    graded_terms = {c.term for c in table.columns if c.field in GRADED_FIELDS}
+    term = options.term or ctx.term
+    if graded_terms and None in graded_terms and term is None:
+        raise UsageError(
+            f"{where}: có cột học lực/hạnh kiểm nhưng tệp không ghi học kỳ. Hãy thêm --term "
+            "hk1, hk2 hoặc cn."
+        )
+    class_name = options.class_name
+    if class_name is None and "class_name" not in table.fields:
+        class_name = ctx.class_name or class_from_sheet_name(sheet.name)
+    from dangvien_cli.importing.merged import merged_down
+
+    parser = TableParser(
+        table,
+        merged_down(sheet.rows, sheet.merged, table),
+        school_year=year,
+        term=options.term or ctx.term,
+        class_name=class_name,
+        year_start=year_start,
+    )
+    term_label = None
+    terms: list[str] = []
+    if graded_terms:
+        found = {parser.term_of(c, len(graded_terms)) for c in parser.graded}
+        terms = [t for t in TERM_LABELS if t in found]
+        term_label = ", ".join(TERM_LABELS[t] for t in terms)
+    sheet_report = SheetReport(
+        name=sheet.name,
+        kind=table.kind,
+        school_year=school_year_label(year),
+        term=term_label,
+        unknown_columns=[c.header for c in table.unknown_columns],
+    )
+    first_of: dict[tuple[str, str | None], Column] = {}
+    for col in table.columns:  # the first of two same-named columns is read, and said so
+        if col.field is None:
+            continue
+        kept = first_of.setdefault((col.field, col.term), col)
+        if kept is not col:
+            report.notes.append(
+                f"Trang “{sheet.name}”: cột “{col.header}” có hai lần ({column_letter(kept.index)}"
+                f" và {column_letter(col.index)}); chỉ đọc cột {column_letter(kept.index)}."
+            )
+    return Planned(
+        table=table,
+        parser=parser,
+        report=sheet_report,
+        school=school,
+        school_year=year,
+        roster_term=term or (terms[-1] if terms else None),
+    )
