@@ -13,12 +13,12 @@ from dangvien_cli.cli.common import (
     class_option,
     date_option,
     output_file,
+    print_json,
     school_scope,
     step_option,
     today,
 )
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 from dangvien_cli.core.labels import CRITERION_COLUMNS
 
 if TYPE_CHECKING:

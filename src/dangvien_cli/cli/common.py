@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dangvien_cli.core.errors import UsageError
 
@@ -164,3 +164,14 @@ def period_option(
         end=date_option(end, "--to"),
         rules=rules,
     )
+
+
+def print_json(value: Any) -> None:
+    """A command's --json result on stdout: UTF-8 as it is (Vietnamese stays readable),
+    indented by two spaces. (Here rather than in cli.output, which every command would then
+    load at start-up.)"""
+    import json
+
+    import typer
+
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))

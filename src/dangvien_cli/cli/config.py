@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import print_json
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 
 config_app = typer.Typer(
     help="""Xem và đặt các thiết lập dùng chung (cách tính tuổi, mức học lực, tiêu chuẩn bắt

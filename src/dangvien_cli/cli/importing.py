@@ -8,17 +8,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dangvien_cli.cli import stderr_console, stdout_console
-from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
+from dangvien_cli.cli.common import (
+    class_option,
+    output_file,
+    print_json,
+    school_year_option,
+    term_option,
+)
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
-from dangvien_cli.cli.progress import ReadAhead, progress_display, small_enough_to_read_ahead
 from dangvien_cli.core.errors import DangvienError, ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from dangvien_cli.cli.context import CommandContext
-    from dangvien_cli.cli.progress import Quiet, RichProgress
+    from dangvien_cli.cli.progress import Quiet, ReadAhead, RichProgress
     from dangvien_cli.importing import FileReport, ImportOptions
     from dangvien_cli.importing.rows import RowError
 
@@ -105,6 +109,8 @@ def import_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
+    from dangvien_cli.cli.progress import ReadAhead, progress_display, small_enough_to_read_ahead
+
     options = _options(school, school_year, term, class_name, strict)
     if errors is not None:
         output_file(errors, ".xlsx", option="--errors")

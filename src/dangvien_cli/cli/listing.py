@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import class_option, output_file, school_year_option
+from dangvien_cli.cli.common import class_option, output_file, print_json, school_year_option
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
     from dangvien_cli.db.models import School

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli.common import print_json
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stderr_console, stdout_console
-from dangvien_cli.cli.common import parse_date_option, step_option
+from dangvien_cli.cli.common import parse_date_option, print_json, step_option
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 
 RECORD_HELP = """Ghi một bước trong hồ sơ kết nạp của học sinh (chỉ thêm, không bao giờ ghi đè).
 

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import date_option, period_option, today
+from dangvien_cli.cli.common import date_option, period_option, print_json, today
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 
 unit_app = typer.Typer(
     help="""Các đơn vị đảng (tỉnh, xã/phường, đảng ủy cơ sở… — một cây nhiều cấp).

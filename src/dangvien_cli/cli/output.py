@@ -9,23 +9,14 @@ same text (a test compares them) in about a third of the time.
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from json.encoder import encode_basestring  # the C function when the interpreter has it
 from typing import Any
 
-__all__ = ["dumps", "no_gc_pauses", "print_json"]
+__all__ = ["dumps", "no_gc_pauses"]
 
 _INDENT = "  "
-
-
-def print_json(value: Any) -> None:
-    """A command's --json result on stdout: UTF-8 as it is (Vietnamese stays readable),
-    indented by two spaces."""
-    import typer
-
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def dumps(value: Any) -> str:

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
-from dangvien_cli.cli.common import date_option
+from dangvien_cli.cli.common import date_option, print_json
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.cli.output import print_json
 from dangvien_cli.core.errors import ExitCode
 
 BACKUP_HELP = """Sao lưu cơ sở dữ liệu SQLite vào tệp ĐƯỜNG_DẪN, an toàn cả khi người khác đang
