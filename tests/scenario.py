@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 import builders
 from builders import PLAIN_HEADER, Kid, plain_roster
@@ -156,10 +157,10 @@ def scenario(files: dict[str, Path], out: Path) -> list[list[object]]:
     ]
 
 
-def play(db: str, commands: list[list[object]]) -> list[tuple[list[str], int, Any]]:
-    """Run each command on the database: (command, exit code, JSON output or None)."""
+def invoke_each(db: str, commands: list[list[object]]) -> Iterator[tuple[list[str], Result]]:
+    """Run each command on the database with today pinned: (its arguments, Typer's result).
+    "fill-template" fills the template just written; "template" writes it afresh."""
     runner = CliRunner()
-    out: list[tuple[list[str], int, Any]] = []
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DANGVIEN_TODAY", TODAY)
         for command in commands:
@@ -171,10 +172,16 @@ def play(db: str, commands: list[list[object]]) -> list[tuple[list[str], int, An
                 Path(args[1]).unlink(missing_ok=True)
             from dangvien_cli.cli import app
 
-            result = runner.invoke(app, ["--db", db, *args], catch_exceptions=False)
-            data = json.loads(result.stdout) if args[-1] == "--json" and result.stdout else None
-            output = timeless(data) if data is not None else result.stderr
-            out.append((args, result.exit_code, output))
+            yield args, runner.invoke(app, ["--db", db, *args], catch_exceptions=False)
+
+
+def play(db: str, commands: list[list[object]]) -> list[tuple[list[str], int, Any]]:
+    """Run each command on the database: (command, exit code, JSON output or None)."""
+    out: list[tuple[list[str], int, Any]] = []
+    for args, result in invoke_each(db, commands):
+        data = json.loads(result.stdout) if args[-1] == "--json" and result.stdout else None
+        output = timeless(data) if data is not None else result.stderr
+        out.append((args, result.exit_code, output))
     return out
 
 
@@ -208,31 +215,19 @@ not change when the code is reorganised (COLUMNS is pinned by the tests' conftes
 def play_raw(db: str, commands: list[list[object]], tmp: Path) -> list[dict[str, Any]]:
     """Run each command and keep its exit code, stdout and stderr as text, with the moment a
     command ran reduced to <time> and the test's temporary folder to <tmp>."""
-    runner = CliRunner()
     out: list[dict[str, Any]] = []
 
     def plain(text: str) -> str:
         text = TIMESTAMP.sub("<time>", text.replace(str(tmp), "<tmp>"))
         return SHOWN_TIME.sub("<time>", text)
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DANGVIEN_TODAY", TODAY)
-        for command in commands:
-            args = [str(a) for a in command]
-            if args[0] == "fill-template":
-                fill_template(Path(args[1]))
-                continue
-            if args[0] == "template":
-                Path(args[1]).unlink(missing_ok=True)
-            from dangvien_cli.cli import app
-
-            result = runner.invoke(app, ["--db", db, *args], catch_exceptions=False)
-            out.append(
-                {
-                    "command": [plain(a) for a in args],
-                    "exit_code": result.exit_code,
-                    "stdout": plain(result.stdout),
-                    "stderr": plain(result.stderr),
-                }
-            )
+    for args, result in invoke_each(db, commands):
+        out.append(
+            {
+                "command": [plain(a) for a in args],
+                "exit_code": result.exit_code,
+                "stdout": plain(result.stdout),
+                "stderr": plain(result.stderr),
+            }
+        )
     return out

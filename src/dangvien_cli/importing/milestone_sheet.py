@@ -26,8 +26,6 @@ from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.rows import (
     RowError,
     classify,
-    column_letter,
-    display_value,
     merge_row_errors,
 )
 from dangvien_cli.importing.values import parse_code, parse_text
@@ -139,16 +137,7 @@ class _Sheet:
         self, r: int, row: list[object], col: Column | None, value: object, reason: str
     ) -> None:
         self.counts.errors.append(
-            RowError(
-                sheet=self.table.sheet,
-                row=r + 1,
-                column=col.header if col else "",
-                column_letter=column_letter(col.index) if col else "",
-                value=display_value(value),
-                reason=reason,
-                cells=row,
-                headers=self.headers,
-            )
+            RowError.of_cell(self.table, self.headers, r, row, col, value, reason)
         )
 
     def cell(self, row: list[object], name: str) -> object:

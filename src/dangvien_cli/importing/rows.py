@@ -11,7 +11,7 @@ from datetime import date
 from itertools import islice
 
 from dangvien_cli.core.text import clean, fold
-from dangvien_cli.importing.layout import Table
+from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.reader import SheetRows
 
 FIELD_LABELS = {
@@ -59,6 +59,30 @@ class RowError:
     reason: str
     cells: list[object] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)  # the table's headers, for --errors
+
+    @classmethod
+    def of_cell(
+        cls,
+        table: Table,
+        headers: list[str],
+        r: int,
+        row: list[object],
+        col: Column | None,
+        value: object,
+        reason: str,
+    ) -> RowError:
+        """The rejection of the row at index r of a table's sheet for the cell in col (None: the
+        row as a whole), with the row's cells and the table's headers for --errors."""
+        return cls(
+            sheet=table.sheet,
+            row=r + 1,
+            column=col.header if col else "",
+            column_letter=column_letter(col.index) if col else "",
+            value=display_value(value),
+            reason=reason,
+            cells=row,
+            headers=headers,
+        )
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -21,7 +21,6 @@ from dangvien_cli.importing.rows import (
     COLUMN_NUMBER,
     RowError,
     classify,
-    column_letter,
     display_value,
     is_filled,
     rows_between,
@@ -379,18 +378,7 @@ class TableParser:
         value: object,
         reason: str,
     ) -> None:
-        errors.append(
-            RowError(
-                sheet=self.table.sheet,
-                row=r + 1,
-                column=col.header if col else "",
-                column_letter=column_letter(col.index) if col else "",
-                value=display_value(value),
-                reason=reason,
-                cells=row,
-                headers=self.headers,
-            )
-        )
+        errors.append(RowError.of_cell(self.table, self.headers, r, row, col, value, reason))
 
     def data_rows(self) -> Iterator[tuple[int, list[object]]]:
         """(row index, cells) of each data row, in order; stops at a footer or signature."""
