@@ -7,6 +7,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dangvien_cli.importing.reports import NoProgress
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -98,8 +100,9 @@ class RichProgress:
             self._progress.update(self._task, completed=self._progress.tasks[0].total)
 
 
-class Quiet:
-    """No progress shown: stderr is not a terminal, or --json was asked for."""
+class Quiet(NoProgress):
+    """No progress shown: stderr is not a terminal, or --json was asked for. The importer's own
+    NoProgress, with what the command asks of a display besides (a context, the reading phase)."""
 
     def __enter__(self) -> Quiet:
         return self
@@ -108,15 +111,6 @@ class Quiet:
         return None
 
     def reading(self, description: str) -> None:
-        pass
-
-    def start(self, description: str, total: int) -> None:
-        pass
-
-    def advance(self, amount: int) -> None:
-        pass
-
-    def finish(self) -> None:
         pass
 
 
