@@ -40,11 +40,11 @@ from dangvien_cli.roster.records import RosterRecord
 # digest (TableParser.digest): a digest stored under another version does not count as
 # unchanged, and the row is compared value by value once (then its digest is rewritten).
 # Bump it whenever the same cells could be read otherwise: a value parser (core.dates,
-# core.calendar, core.classes, importing.values), the plausibility checks (importing.plausible),
-# header recognition (importing.layout), text cleaning (core.text) or this module.
+# core.calendar, core.classes, importing.values), the plausibility checks (importing.plausible,
+# core.names), header recognition (importing.layout), text cleaning (core.text) or this module.
 # tests/importing/test_parser_version.py fails when the parsed form of its golden rows changes
 # while this number does not.
-PARSER_VERSION: Final = 1
+PARSER_VERSION: Final = 2  # 2: a name with no letter (tone marks alone) is refused
 
 
 _MISSING = object()
