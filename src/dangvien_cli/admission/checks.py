@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
-from dangvien_cli.admission.pipeline import ADMITTED_BY, CHAIN, STEPS, Entry, order_problems
+from dangvien_cli.admission.milestones import doc_number_key
+from dangvien_cli.admission.pipeline import (
+    ADMITTED_BY,
+    CHAIN,
+    ONCE_PER_CANDIDACY,
+    STEPS,
+    Entry,
+    order_problems,
+)
 from dangvien_cli.admission.rules.eligibility import age_eligible_from, format_date
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.db.models import milestone_t
@@ -108,6 +116,7 @@ def dossier_problems(
                 "định kết nạp.",
             )
         )
+    out += once_step_problems(items)
     admitted = any(s in first for s in ADMITTED_BY)
     votes = [e.on_date for e in items if e.step == "chi-bo-de-nghi"]
     if admitted and votes:
@@ -122,6 +131,36 @@ def dossier_problems(
                     f"{format_date(certain)}.",
                 )
             )
+    return out
+
+
+def once_step_problems(entries: Iterable[Entry]) -> list[tuple[str, str]]:
+    """A step a candidate has once (ONCE_PER_CANDIDACY) recorded twice or more among the
+    effective entries with other dates or numbers: written by an older version, or by a sheet
+    imported again corrected. Copies that agree (a number given once, missing in the other)
+    say the same thing and are left alone; so is a wrong one replaced by a copy of the right."""
+    by_step: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.step in ONCE_PER_CANDIDACY:
+            by_step.setdefault(e.step, []).append(e)
+    out: list[tuple[str, str]] = []
+    for step, found in by_step.items():
+        numbers = {doc_number_key(e.doc_number) for e in found if e.doc_number}
+        if len({e.on_date for e in found}) < 2 and len(numbers) < 2:
+            continue
+        listed = "; ".join(
+            f"mốc số {e.id} ngày {format_date(e.on_date)}"
+            + (f", số {e.doc_number}" if e.doc_number else "")
+            for e in sorted(found, key=lambda e: (e.on_date, e.id))
+        )
+        out.append(
+            (
+                "once_step_twice",
+                f"Có {len(found)} mốc “{STEPS[step].label}” ({listed}) nhưng mỗi người vào Đảng "
+                "chỉ có một. Hãy thay từng mốc sai bằng một mốc ghi đúng ngày và số: "
+                "dangvien record … --replaces SỐ_MỐC_SAI.",
+            )
+        )
     return out
 
 

@@ -13,9 +13,11 @@ from dangvien_cli.admission.facts import StudentInfo, find_students, load_entrie
 from dangvien_cli.admission.pipeline import (
     AWARENESS_CLASS,
     MENTOR,
+    ONCE_PER_CANDIDACY,
     STEPS,
     Entry,
     Step,
+    effective,
     order_problems,
 )
 from dangvien_cli.admission.rules.eligibility import age_eligible_from, format_date
@@ -100,6 +102,51 @@ def check_step(
     return problems
 
 
+@dataclass(frozen=True)
+class Contradiction:
+    """A recorded entry that a new one contradicts, and why in words (without what to do:
+    `record` and a milestone sheet each say that their own way)."""
+
+    entry: Entry
+    reason: str
+
+
+def doc_number_key(number: str | None) -> str:
+    """How document numbers are compared: "145-QĐ/ĐU" and " 145-qđ/đu" are one number."""
+    return " ".join((number or "").split()).casefold()
+
+
+def contradiction(
+    step: Step, on_date: date, doc_number: str | None, existing: list[Entry]
+) -> Contradiction | None:
+    """The effective entry a new `step` on `on_date` contradicts, or None: the same step on the
+    same date with another document number, or a step a candidate has once
+    (ONCE_PER_CANDIDACY) already recorded on another date. The same step, date and number (or
+    no number given) is no contradiction: it is recorded already."""
+    same = [e for e in effective(existing) if e.step == step.slug]
+    wanted = doc_number_key(doc_number)
+    for e in same:
+        if e.on_date == on_date and (not wanted or doc_number_key(e.doc_number) == wanted):
+            return None  # recorded already
+    for e in same:
+        if e.on_date == on_date:
+            had = f"số {e.doc_number}" if e.doc_number else "chưa có số văn bản"
+            return Contradiction(
+                e,
+                f"Bước “{step.label}” ngày {format_date(on_date)} đã được ghi ({had}), khác số "
+                f"{doc_number} lần này.",
+            )
+        if step.slug in ONCE_PER_CANDIDACY:
+            number = f", số {e.doc_number}" if e.doc_number else ""
+            return Contradiction(
+                e,
+                f"Mỗi người vào Đảng chỉ có một bước “{step.label}”, đã được ghi ngày "
+                f"{format_date(e.on_date)}{number}; không thể ghi thêm ngày "
+                f"{format_date(on_date)}.",
+            )
+    return None
+
+
 def record_step(
     session: Session,
     info: StudentInfo,
@@ -132,12 +179,16 @@ def record_step(
                 f"muốn sửa nữa thì thay mốc số {newer} (--replaces {newer})."
             )
         existing = [e for e in existing if e.id != replaces]
+    else:
+        _refuse_contradiction(step, on_date, doc_number, existing)
     problems = check_step(
         step, on_date, info=info, existing=existing, rules=rules, today=today, note=note
     )
     if problems:
         raise RefusedError(" ".join(problems))
-    if replaces is None and any(e.step == step.slug and e.on_date == on_date for e in existing):
+    if replaces is None and any(
+        e.step == step.slug and e.on_date == on_date for e in effective(existing)
+    ):
         return Recorded(None, [f"Bước “{step.label}” ngày {format_date(on_date)} đã được ghi."])
     warnings = _warnings(step, on_date, existing, mentor)
     new_id = session.execute(
@@ -169,6 +220,21 @@ def record_step(
         },
     )
     return Recorded(int(new_id), warnings)
+
+
+def _refuse_contradiction(
+    step: Step, on_date: date, doc_number: str | None, existing: list[Entry]
+) -> None:
+    """A second entry beside one it contradicts is refused, pointing to --replaces."""
+    found = contradiction(step, on_date, doc_number, existing)
+    if found is None:
+        return
+    number = found.entry.id
+    raise RefusedError(
+        f"{found.reason} Nếu mốc đã ghi (mốc số {number}) sai, hãy ghi lại bước này với "
+        f"--replaces {number} để thay nó (số của từng mốc: dangvien history với học sinh "
+        "này)."
+    )
 
 
 def _warnings(step: Step, on_date: date, existing: list[Entry], mentor: str | None) -> list[str]:

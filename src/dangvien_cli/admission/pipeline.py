@@ -23,6 +23,7 @@ __all__ = [
     "DISCIPLINE",
     "FINISHED",
     "MENTOR",
+    "ONCE_PER_CANDIDACY",
     "OUT_OF_QUESTION",
     "PROBATION_MONTHS",
     "STEPS",
@@ -118,6 +119,10 @@ DISCIPLINE: Final = "ky-luat"
 # the tests' oracle all take them from here).
 ADMITTED_BY: Final = (ADMITTED, "le-ket-nap", "chinh-thuc")
 """Admitted by a date: a ceremony or full membership recorded without its decision counts too."""
+ONCE_PER_CANDIDACY: Final = ADMITTED_BY
+"""Steps a candidate has once: one admission decision, one ceremony, one full membership. A
+second entry of one of them (another date or number) contradicts the first; it is corrected
+with --replaces, never added beside it."""
 STOPPED: Final = ("dung", "chuyen-di")
 """Stopped (dừng) or handed over to another cell (chuyển đi)."""
 OUT_OF_QUESTION: Final = ADMITTED_BY + STOPPED

@@ -20,7 +20,10 @@ nơi chuyển đến). Sửa một mốc đã ghi: ghi mốc mới với --repla
 `dangvien history`).
 
 Bị từ chối, kèm tên quy tắc: ngày sai thứ tự (chi bộ đề nghị ≤ đảng ủy cơ sở ≤ quyết định ≤
-lễ kết nạp ≤ chính thức), chi bộ đề nghị khi chưa đủ tuổi, ngày ở tương lai, thiếu --note.
+lễ kết nạp ≤ chính thức), chi bộ đề nghị khi chưa đủ tuổi, ngày ở tương lai, thiếu --note, và
+mốc trái với mốc đã ghi: cùng bước, cùng ngày nhưng khác --doc-number, hoặc thêm một quyết định
+kết nạp, lễ kết nạp hay chính thức (mỗi người chỉ có một) vào ngày khác — hãy sửa mốc đã ghi
+bằng --replaces. Ghi lại đúng bước, ngày và số đã có thì không ghi thêm gì.
 
 Ví dụ:
 

@@ -11,8 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dangvien_cli.admission.facts import StudentInfo, find_students, load_entries
-from dangvien_cli.admission.milestones import check_step
-from dangvien_cli.admission.pipeline import ADMITTED, AWARENESS_CLASS, MENTOR, STEPS, Entry
+from dangvien_cli.admission.milestones import Contradiction, check_step, contradiction
+from dangvien_cli.admission.pipeline import (
+    ADMITTED,
+    AWARENESS_CLASS,
+    MENTOR,
+    STEPS,
+    Entry,
+    effective,
+)
 from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.dates import parse_day
 from dangvien_cli.core.seq import chunks
@@ -223,7 +230,12 @@ class _Sheet:
                         )
                     )
                 continue
-            if any(e.step == step and e.on_date == on_date for e in mine):
+            clash = contradiction(STEPS[step], on_date, doc, mine)
+            if clash is not None:
+                col = fields[doc_field] if doc_field and clash.entry.on_date == on_date else None
+                problems.append((col or fields[date_field], raw, _clash_reason(clash)))
+                continue
+            if any(e.step == step and e.on_date == on_date for e in effective(mine)):
                 unchanged += 1
                 continue
             for reason in check_step(
@@ -256,6 +268,17 @@ class _Sheet:
                 }
             )
         return planned, problems, unchanged
+
+
+def _clash_reason(clash: Contradiction) -> str:
+    """A row contradicting a recorded step: the row is refused, and the way to correct it said."""
+    if clash.entry.id < 0:  # written by an earlier row of this sheet
+        return f"{clash.reason} Bước đó đã có ở một dòng trước trong bảng: hãy giữ một dòng đúng."
+    return (
+        f"{clash.reason} Nếu bảng đúng và mốc đã ghi (mốc số {clash.entry.id}) sai, hãy sửa mốc "
+        f"đó bằng dangvien record … --replaces {clash.entry.id}; nếu bảng sai, hãy sửa ô này "
+        "rồi nhập lại."
+    )
 
 
 def _one_per_row(errors: list[RowError]) -> list[RowError]:
