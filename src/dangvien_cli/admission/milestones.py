@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +27,7 @@ from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.settings import Rules
 from dangvien_cli.core.text import collation_key, fold
 from dangvien_cli.db.audit import Stamp
-from dangvien_cli.db.models import audit_t, batch_t, milestone_t, student_t
+from dangvien_cli.db.models import audit_t, batch_t, milestone_t, school_t, student_t
 from dangvien_cli.db.settings import current_rules
 
 
@@ -326,13 +327,18 @@ def history(session: Session, info: StudentInfo) -> list[HistoryLine]:
             )
         )
     a, b = audit_t.c, batch_t.c
-    for at, user, changes, file_name in session.execute(
+    audits = session.execute(
         select(a.at, a.os_user, a.changes, b.file_name)
         .outerjoin(batch_t, b.id == a.batch_id)
         .where(a.entity == "student", a.entity_id == info.student_id)
         .order_by(a.at)
-    ):
-        what = "; ".join(_describe(field, change) for field, change in (changes or {}).items())
+    ).all()
+    schools = _school_names(session, audits)
+    for at, user, changes, file_name in audits:
+        what = "; ".join(
+            _describe(field, _named(field, change, schools))
+            for field, change in (changes or {}).items()
+        )
         source = f" từ tệp {file_name}" if file_name else ""
         lines.append(
             HistoryLine(
@@ -370,11 +376,29 @@ FIELD_LABELS = {
     "religion": "Tôn giáo",
     "national_id": "Số định danh cá nhân",
     "student_code": "Mã học sinh",
-    "school_id": "Trường",
+    "school_id": "Chuyển trường",
     "extra": "Cột thêm",
     "class_name": "Lớp",
     "youth_union": "Đoàn viên",
 }
+
+
+def _school_names(session: Session, audits: Sequence[Any]) -> dict[int, str]:
+    """The names of the schools a student was moved between (a transfer logs their ids)."""
+    ids = {
+        i for row in audits for i in (row.changes or {}).get("school_id", []) if isinstance(i, int)
+    }
+    if not ids:
+        return {}
+    c = school_t.c
+    return {int(i): str(n) for i, n in session.execute(select(c.id, c.name).where(c.id.in_(ids)))}
+
+
+def _named(field: str, change: Any, schools: dict[int, str]) -> Any:
+    """A transfer's [old, new] school ids, as the schools' names."""
+    if field != "school_id" or not isinstance(change, list):
+        return change
+    return [schools.get(i, i) if isinstance(i, int) else i for i in change]
 
 
 def _describe(field: str, change: Any) -> str:

@@ -69,6 +69,9 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     written: bool = True  # False after --strict refused the file, or --dry-run
     schools_created: list[str] = field(default_factory=list)
+    # Students moved here from another school: {"sheet", "row", "student_code", "from_school",
+    # "to_school"}; in --json only when there are some.
+    transfers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def counts(self) -> Counts:
@@ -93,6 +96,7 @@ class FileReport:
             "written": self.written,
             "errors": [e.as_json() for e in self.errors],
             "notes": self.notes,
+            **({"transfers": self.transfers} if self.transfers else {}),
         }
 
 

@@ -19,7 +19,7 @@ from dangvien_cli.roster.records import RosterRecord
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from dangvien_cli.roster.writer import RosterWriter
+    from dangvien_cli.roster.writer import RosterWriter, Transfer
 
 CHUNK_ROWS = 20_000  # rows checked, then written, at a time
 
@@ -152,15 +152,16 @@ def import_table(
                 roster_term=plan.roster_term,
             )
             plan.report.counts.add(counts)
+            _report_refused(plan, writer, report)
             classes.update(r.values.get("class_name") for r in records)  # type: ignore[misc]
         writer.end_table()
     except BaseException:
         writer.abandon()  # the copying thread, if any, finishes before the rollback
         raise
     progress.advance(table.end_row - done_to)
-    if writer.moved:
-        report.notes.append(_moved_note(session, writer.moved, plan.report.school or ""))
-        writer.moved = []
+    if writer.transfers:
+        _report_transfers(session, plan, writer.transfers, report)
+        writer.transfers = []
     plan.report.classes = sorted(str(c) for c in classes if c)
     return None if target is None else target[0]
 
@@ -374,24 +375,70 @@ def _school(
     return ensure_school(session, name, now)
 
 
-def _moved_note(session: Session, former: list[int], school: str) -> str:
-    """Students whose code was known at another school: a transfer, or a wrong --school."""
-    from collections import Counter
+def _report_refused(plan: Planned, writer: RosterWriter, report: FileReport) -> None:
+    """The rows the writer refused: their code is a student of another school, and the row
+    is not that person. The reason says so without a word of that other student."""
+    code_col = plan.table.fields["student_code"]
+    headers = [c.header for c in plan.table.columns]
+    for rec in writer.refused:
+        report.errors.append(
+            RowError(
+                sheet=plan.table.sheet,
+                row=rec.row,
+                column=code_col.header,
+                column_letter=column_letter(code_col.index),
+                value=rec.code or "",
+                reason=(
+                    "Mã học sinh này đã thuộc về một học sinh của trường khác, mà họ tên hoặc "
+                    "ngày sinh ở dòng này không khớp với hồ sơ đó (học sinh chuyển trường phải "
+                    "khớp cả hai). Dòng này không được ghi. Hãy kiểm tra lại mã; nếu đúng là "
+                    "học sinh chuyển trường, hãy ghi họ tên và ngày sinh như hồ sơ ở trường cũ "
+                    "rồi nhập lại."
+                ),
+                cells=rec.cells,
+                headers=headers,
+            )
+        )
+        plan.report.rejected += 1
+    writer.refused = []
 
+
+def _report_transfers(
+    session: Session, plan: Planned, transfers: list[Transfer], report: FileReport
+) -> None:
+    """Students moved here from another school (same code, name and birth): each named in
+    the report by its row and code, and one note for the summary."""
     from sqlalchemy import select
 
     from dangvien_cli.db.models import school_t
 
-    names = dict(
-        (int(i), str(n))
+    former = {t.from_school_id for t in transfers}
+    names = {
+        int(i): str(n)
         for i, n in session.execute(
-            select(school_t.c.id, school_t.c.name).where(school_t.c.id.in_(set(former)))
+            select(school_t.c.id, school_t.c.name).where(school_t.c.id.in_(former))
         )
+    }
+    school = plan.report.school or ""
+    for t in transfers:
+        report.transfers.append(
+            {
+                "sheet": plan.table.sheet,
+                "row": t.row,
+                "student_code": t.code,
+                "from_school": names.get(t.from_school_id),
+                "to_school": school,
+            }
+        )
+    sheet = plan.table.sheet
+    listed = "; ".join(
+        f"mã {t.code} (trang “{sheet}” dòng {t.row}) từ {names.get(t.from_school_id, '?')}"
+        for t in transfers
     )
-    parts = ", ".join(f"{n} từ {names.get(i, '?')}" for i, n in Counter(former).most_common())
-    return (
-        f"{len(former)} học sinh có mã đã ghi ở trường khác nay được ghi sang {school} ({parts}). "
-        "Nếu đây không phải học sinh chuyển trường, hãy kiểm tra lại --school."
+    report.notes.append(
+        f"{len(transfers)} học sinh chuyển trường sang {school} (cùng mã, họ tên và ngày sinh "
+        f"với hồ sơ ở trường cũ; lịch sử giữ lần chuyển): {listed}. Nếu đây không phải học "
+        "sinh chuyển trường, hãy kiểm tra lại --school."
     )
 
 

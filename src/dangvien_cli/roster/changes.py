@@ -61,7 +61,6 @@ class Chunk:
     member: Callable[[Any], Any]  # the driver's values of is_member and joined_on
     joined: Callable[[Any], Any]
     loaded: Loaded
-    moved: list[int]  # the former school of each student moved (the writer's list)
     enrol_rows: list[tuple[Any, ...]] = field(default_factory=list)
     result_rows: list[tuple[Any, ...]] = field(default_factory=list)
     youth_rows: list[tuple[Any, ...]] = field(default_factory=list)
@@ -106,8 +105,7 @@ class Chunk:
         if "full_name" in self.present and found.name_key != rec.name_key:
             student_vals["name_key"] = rec.name_key
             found.name_key = rec.name_key
-        if found.school_id != self.school_id:
-            self.moved.append(found.school_id)
+        if found.school_id != self.school_id:  # a transfer: the writer has checked the person
             student_vals["school_id"] = self.school_id
             changes["school_id"] = [found.school_id, self.school_id]
             found.school_id = self.school_id

@@ -5,7 +5,9 @@ database file) both follow, so that neither stores the same student twice.
 The same student is the one with the same student code, at any school (a code is the Ministry's,
 and a student keeps it when changing school); failing that, the first at the same school with the
 same folded name and the same birth (the date, else the year) — unless both have a code, and so
-two different ones: two students who share a name and a birthday.
+two different ones: two students who share a name and a birthday. A code found at another school
+is a transfer only when the person agrees too (same_person): a roster that gives the code with
+another name or birth is refused by the writer, never taken as a rename.
 
 When a stored value and an incoming one differ, the later statement wins: the roster of the later
 school year and term, then the later time; on a tie the stored value stays. An import is always
@@ -30,6 +32,7 @@ __all__ = [
     "birth_key",
     "incoming_wins",
     "naive",
+    "same_person",
     "stored_birth_key",
 ]
 
@@ -94,6 +97,20 @@ class Students(Generic[T]):
             if candidate is not None and (not who.code or not self._code_of(candidate)):
                 found = candidate
         return found
+
+
+def same_person(a: Who, b: Who) -> bool:
+    """Whether two students with one code are one person (a student changing school): the same
+    folded name and the same birth — one date, or a year and a date of that year; a birth known
+    on one side only does not agree (nothing says it is the same person)."""
+    if a.name_key != b.name_key:
+        return False
+    if a.birth == b.birth:
+        return True
+    if not a.birth or not b.birth:
+        return False
+    year, day = sorted((a.birth, b.birth), key=len)
+    return len(year) == 4 and day.startswith(f"{year}-")
 
 
 def naive(at: datetime) -> datetime:

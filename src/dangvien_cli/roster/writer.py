@@ -14,6 +14,7 @@ all. On SQLite such a table, when large, is also written the way bulk loads are
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select, text, update
@@ -31,6 +32,7 @@ from dangvien_cli.db.models import (
 )
 from dangvien_cli.roster import sqlite_bulk
 from dangvien_cli.roster.changes import Chunk, Loaded
+from dangvien_cli.roster.identity import same_person
 from dangvien_cli.roster.records import (
     PERSON_FIELDS,
     Counts,
@@ -38,9 +40,17 @@ from dangvien_cli.roster.records import (
     grade_of,
     result_row,
 )
-from dangvien_cli.roster.stored import last_digests, load_by, load_stored, match
+from dangvien_cli.roster.stored import (
+    Stored,
+    last_digests,
+    load_by,
+    load_stored,
+    match,
+    record_who,
+    stored_who,
+)
 
-__all__ = ["RosterWriter"]
+__all__ = ["RosterWriter", "Transfer"]
 
 # The columns each new row is written with, in order (importing writes tuples, not dicts).
 PERSON_COLUMNS = (
@@ -79,6 +89,15 @@ RESULT_COLUMNS = (
 YOUTH_COLUMNS = ("person_id", "is_member", "joined_on", "roster_year", "roster_term", "batch_id")
 
 
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """A student a roster moved from another school: the same code, name and birth."""
+
+    row: int  # the roster row, 1-based
+    code: str
+    from_school_id: int
+
+
 class RosterWriter:
     """Writes the records of one file, table by table and chunk by chunk; one instance per
     file, inside the file's transaction."""
@@ -88,7 +107,9 @@ class RosterWriter:
         self.batch_id = batch_id
         self.stamp = stamp  # who writes the file, when, with which command
         now = stamp.now
-        self.moved: list[int] = []  # the former school of each student this file moved
+        self.transfers: list[Transfer] = []  # students this file moved from another school
+        # Records refused at writing: their code is another school's student, another person.
+        self.refused: list[RosterRecord] = []
         dialect = session.get_bind().dialect
         self.dialect = dialect.name
         # Values as the driver stores them, converted once per distinct value.
@@ -192,7 +213,9 @@ class RosterWriter:
                 self._insert_rest(enrol_rows, result_rows, youth_rows, [])
             return counts
         stored = load_stored(self.session, school_id, records, self._not_ours())
-        matched = match(stored, records, school_id)
+        records, digests, matched = self._settle_transfers(
+            records, digests, match(stored, records, school_id), school_id
+        )
         chunk = Chunk(
             school_id=school_id,
             year_id=year_id,
@@ -204,7 +227,6 @@ class RosterWriter:
             member=self._member,
             joined=self._joined,
             loaded=self._load_matched(matched, year_id),
-            moved=self.moved,
         )
         new_records: list[RosterRecord] = []
         new_digests: list[str] = []
@@ -241,6 +263,31 @@ class RosterWriter:
             counts.created += len(new_records)
         self._insert_rest(chunk.enrol_rows, chunk.result_rows, chunk.youth_rows, audits)
         return counts
+
+    def _settle_transfers(
+        self,
+        records: list[RosterRecord],
+        digests: list[str],
+        matched: list[Stored | None],
+        school_id: int,
+    ) -> tuple[list[RosterRecord], list[str], list[Stored | None]]:
+        """A record whose code belongs to another school's student moves that student here only
+        when it is the same person (identity.same_person): a transfer, kept in `transfers`.
+        Otherwise the record is refused (`refused`), neither written nor matched: a code
+        typed wrong must not rename someone else's student and take them from their school."""
+        if all(found is None or found.school_id == school_id for found in matched):
+            return records, digests, matched
+        kept: tuple[list[RosterRecord], list[str], list[Stored | None]] = ([], [], [])
+        for rec, digest, found in zip(records, digests, matched, strict=True):
+            if found is not None and found.school_id != school_id:
+                if not same_person(record_who(rec, school_id), stored_who(found)):
+                    self.refused.append(rec)
+                    continue
+                self.transfers.append(Transfer(rec.row, rec.code or "", found.school_id))
+            kept[0].append(rec)
+            kept[1].append(digest)
+            kept[2].append(found)
+        return kept
 
     def _load_matched(self, matched: Sequence[Any], year_id: int) -> Loaded:
         """The rows the matched students' records may change."""
