@@ -34,7 +34,9 @@ Tự tìm dòng tiêu đề cột trong 30 dòng đầu (cả tiêu đề hai d�
 trong một trang), đọc tên trường, lớp, năm học, học kỳ từ các dòng tiêu đề hoặc tên trang;
 tùy chọn ghi trên dòng lệnh được ưu tiên hơn nội dung tệp. Mỗi tệp là một giao dịch: dòng hợp
 lệ được ghi, dòng sai bị từ chối kèm trang, dòng, cột, giá trị và lý do. Nhập lại cùng tệp
-không làm thay đổi gì; các mốc kết nạp đã ghi không bao giờ bị đụng tới.
+không làm thay đổi gì; các mốc kết nạp đã ghi không bao giờ bị đụng tới. Mã học sinh đã có ở
+trường khác: nếu họ tên và ngày sinh khớp thì đó là học sinh chuyển trường (được chuyển sang,
+ghi vào lịch sử và nêu trong kết quả), nếu không thì dòng đó bị từ chối.
 
 Mã thoát: 0 mọi dòng hợp lệ; 3 có dòng bị từ chối; 1 tệp không đọc được; 2 sai cách gọi.
 
