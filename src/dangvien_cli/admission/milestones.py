@@ -122,20 +122,22 @@ def contradiction(
 ) -> Contradiction | None:
     """The effective entry a new `step` on `on_date` contradicts, or None: the same step on the
     same date with another document number, or a step a candidate has once
-    (ONCE_PER_CANDIDACY) already recorded on another date. The same step, date and number (or
-    no number given) is no contradiction: it is recorded already."""
+    (ONCE_PER_CANDIDACY) already recorded on another date. The same step, date and number is no
+    contradiction: it is recorded already; so is a number missing on either side (nothing says
+    otherwise: `record` says how to add the number)."""
     same = [e for e in effective(existing) if e.step == step.slug]
     wanted = doc_number_key(doc_number)
     for e in same:
-        if e.on_date == on_date and (not wanted or doc_number_key(e.doc_number) == wanted):
+        if e.on_date == on_date and (
+            not wanted or not e.doc_number or doc_number_key(e.doc_number) == wanted
+        ):
             return None  # recorded already
     for e in same:
         if e.on_date == on_date:
-            had = f"số {e.doc_number}" if e.doc_number else "chưa có số văn bản"
             return Contradiction(
                 e,
-                f"Bước “{step.label}” ngày {format_date(on_date)} đã được ghi ({had}), khác số "
-                f"{doc_number} lần này.",
+                f"Bước “{step.label}” ngày {format_date(on_date)} đã được ghi (số "
+                f"{e.doc_number}), khác số {doc_number} lần này.",
             )
         if step.slug in ONCE_PER_CANDIDACY:
             number = f", số {e.doc_number}" if e.doc_number else ""
@@ -187,10 +189,10 @@ def record_step(
     )
     if problems:
         raise RefusedError(" ".join(problems))
-    if replaces is None and any(
-        e.step == step.slug and e.on_date == on_date for e in effective(existing)
-    ):
-        return Recorded(None, [f"Bước “{step.label}” ngày {format_date(on_date)} đã được ghi."])
+    if replaces is None:
+        same = [e for e in effective(existing) if e.step == step.slug and e.on_date == on_date]
+        if same:
+            return Recorded(None, [_recorded_already(step, on_date, doc_number, same[0])])
     warnings = _warnings(step, on_date, existing, mentor)
     new_id = session.execute(
         insert(milestone_t)
@@ -236,6 +238,17 @@ def _refuse_contradiction(
         f"--replaces {number} để thay nó (số của từng mốc: dangvien history với học sinh "
         "này)."
     )
+
+
+def _recorded_already(step: Step, on_date: date, doc_number: str | None, entry: Entry) -> str:
+    """The step is there: said, and how to add the number it was recorded without."""
+    said = f"Bước “{step.label}” ngày {format_date(on_date)} đã được ghi."
+    if doc_number and not entry.doc_number:
+        said += (
+            f" Mốc đó (mốc số {entry.id}) chưa có số văn bản; muốn thêm số {doc_number} thì "
+            f"ghi lại với --replaces {entry.id}."
+        )
+    return said
 
 
 def _warnings(step: Step, on_date: date, existing: list[Entry], mentor: str | None) -> list[str]:

@@ -378,7 +378,9 @@ def _school(
 def _report_refused(plan: Planned, writer: RosterWriter, report: FileReport) -> None:
     """The rows the writer refused: their code is a student of another school, and the row
     is not that person. The reason says so without a word of that other student."""
-    code_col = plan.table.fields["student_code"]
+    if not writer.refused:
+        return
+    code_col = plan.table.fields["student_code"]  # a refused record has a code
     headers = [c.header for c in plan.table.columns]
     for rec in writer.refused:
         report.errors.append(
