@@ -29,7 +29,8 @@ CHECK_HELP = """Kiểm tra cơ sở dữ liệu: tệp còn nguyên vẹn, khóa
 hồ sơ kết nạp với mọi học sinh: ngày các bước đúng thứ tự (chi bộ đề nghị ≤ đảng ủy cơ sở ≤
 quyết định ≤ lễ kết nạp ≤ chính thức), có quyết định thì phải có chi bộ đề nghị, có lễ kết nạp
 thì phải có quyết định, người được kết nạp đủ tuổi vào ngày chi bộ đề nghị, mốc sửa chỉ thay mốc
-của cùng một người. Mã thoát 1 khi có vấn đề, 0 khi không.
+của cùng một người, mỗi người chỉ có một quyết định kết nạp, một lễ kết nạp, một lần chính
+thức (không hai mốc khác ngày hay khác số). Mã thoát 1 khi có vấn đề, 0 khi không.
 
 Ví dụ:
 
