@@ -4,7 +4,9 @@ The importer hands over one chunk of a table's records at a time (importing.CHUN
 inside the file's one transaction. What is stored is looked up per chunk, by key (roster/stored:
 codes, name keys, ids), so a chunk costs the same at the start of a million-row file as at its
 end; each record is matched to a stored student by roster/identity's rule, and what it changes
-is worked out by roster/changes.
+is worked out by roster/changes. A code that is another school's student moves that student here
+only when the record is the same person (a transfer, listed in `transfers`); any other record
+under it is refused (`refused`), for the importer to report as a rejected row.
 
 A table written into a database that has no students yet (a first import) needs no look-up at
 all. On SQLite such a table, when large, is also written the way bulk loads are
