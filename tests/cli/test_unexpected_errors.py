@@ -130,9 +130,9 @@ def test_messages_that_may_hold_a_value_stay_out_of_the_report() -> None:
     assert "9912345678" not in said and "DETAIL" not in said
 
 
-def test_an_unexpected_error_outside_a_command_is_funnelled_too(tmp_path: Path) -> None:
-    # The callback of the whole app fails before any command runs (a --db URL of a scheme no
-    # driver knows is found only when the engine is made; this one is refused while parsing).
+def test_a_wait_limit_in_the_environment_that_is_no_number_is_refused_before_any_command(
+    tmp_path: Path,
+) -> None:
     code = "from dangvien_cli.cli import main; main()"
     env = {**os.environ, "DANGVIEN_LOG_DIR": str(tmp_path / "logs"), "DANGVIEN_WAIT": "abc"}
     done = subprocess.run(
@@ -140,6 +140,30 @@ def test_an_unexpected_error_outside_a_command_is_funnelled_too(tmp_path: Path) 
     )
     assert done.returncode == 2
     assert "DANGVIEN_WAIT" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "logs").exists()
+
+
+def test_an_unexpected_error_outside_any_command_is_funnelled_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # main() itself: what fails around the app (here the app cannot be built) ends the same way.
+    import dangvien_cli.cli as cli
+
+    def broken(_argv: list[str]) -> Any:
+        raise LookupError(SECRET.name)  # a message that holds a value
+
+    monkeypatch.setattr(cli, "_app_for", broken)
+    monkeypatch.setattr(sys, "argv", ["dangvien", "--db", "x.db", "students", "--search", "Mỷ"])
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+
+    assert ended.value.code == 1
+    err = " ".join(capsys.readouterr().err.split())
+    [report] = reports(tmp_path)
+    assert "lỗi không lường trước (LookupError)" in err and str(report) in err
+    text = report.read_text(encoding="utf-8")
+    assert "dangvien --db … students --search …" in text and "builtins.LookupError" in text
+    assert_private(err, text)
 
 
 # ------------------------------------------------------------------------- known conditions
@@ -245,3 +269,6 @@ def test_a_folder_without_permission_says_so_and_what_to_do(run: Any, tmp_path: 
     assert "Traceback" not in result.output, said(result)
     assert str(closed) in said(result)
     assert not list(closed.iterdir())
+    import gc
+
+    gc.collect()  # the unfinished writer goes here, where its noise is expected

@@ -141,3 +141,16 @@ def test_readers_do_not_wait(school: Path) -> None:
 
     assert reading.returncode == 0, err
     assert KID.code in out and "Đang chờ" not in err
+
+
+def test_the_limit_and_the_report_folder_are_documented(run: Any) -> None:
+    from dangvien_cli.cli.crashlog import ENV_VAR as LOG_DIR
+    from dangvien_cli.db.waiting import DEFAULT_SECONDS, ENV_VAR
+
+    help_text = flat(run.ok("--help").stdout)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+    assert "--wait GIÂY" in help_text and ENV_VAR in help_text
+    assert f"rồi {DEFAULT_SECONDS:g}." in help_text
+    assert f"else {DEFAULT_SECONDS:g} seconds" in flat(readme)
+    assert ENV_VAR in readme and LOG_DIR in readme

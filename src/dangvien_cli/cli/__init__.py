@@ -57,7 +57,7 @@ class ErrorFunnel(TyperGroup):
         except KeyboardInterrupt:
             stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
             raise typer.Exit(130) from None
-        except _CLICKS_OWN:
+        except _TYPERS_OWN:
             raise
         except Exception as exc:  # anything else: one message, and a report without data
             obj = ctx.find_root().obj
@@ -93,7 +93,7 @@ app = typer.Typer(
 
 # Typer's ways of ending (exit codes, usage errors, Ctrl-D) and a closed pipe (`… | head`),
 # which Typer ends quietly: not failures of dangvien.
-_CLICKS_OWN = (typer.Exit, typer.Abort, TyperException, BrokenPipeError)
+_TYPERS_OWN = (typer.Exit, typer.Abort, TyperException, BrokenPipeError)
 
 
 @dataclass
@@ -166,11 +166,15 @@ def _database_and_wait(app_state: AppState | None) -> tuple[str, float]:
 def command_words(argv: list[str]) -> list[str]:
     """The command line with every value left out: command names and option names only (the
     values may be a student's code, name or note)."""
+    import re
+
     names = _command_names(app)
-    return [
-        arg.split("=", 1)[0] if arg.startswith("-") else arg if arg in names else "…"
-        for arg in argv
-    ]
+    option = re.compile(r"-{1,2}[a-z][a-z-]*")
+    words = []
+    for arg in argv:
+        name = arg.split("=", 1)[0]
+        words.append(name if option.fullmatch(name) or arg in names else "…")
+    return words
 
 
 def _command_names(group: typer.Typer) -> set[str]:

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from dangvien_cli.core.errors import UsageError, waited_too_long
@@ -30,13 +29,21 @@ def _silent(_message: str) -> None:
     return None
 
 
-@dataclass
 class Waiting:
-    """How long this process waits for another writer, and where it says that it waits."""
+    """How long this process waits for another writer, and where it says that it waits.
+    (A plain class, not a dataclass: it is made by every command, and start-up counts.)"""
 
-    limit: float = DEFAULT_SECONDS
-    database: str = "này"  # as messages name it
-    notify: Callable[[str], None] = field(default=_silent, repr=False)
+    __slots__ = ("database", "limit", "notify")
+
+    def __init__(
+        self,
+        limit: float = DEFAULT_SECONDS,
+        database: str = "này",  # as messages name it
+        notify: Callable[[str], None] = _silent,
+    ) -> None:
+        self.limit = limit
+        self.database = database
+        self.notify = notify
 
     @property
     def limit_ms(self) -> int:
