@@ -154,3 +154,24 @@ def test_the_limit_and_the_report_folder_are_documented(run: Any) -> None:
     assert f"rồi {DEFAULT_SECONDS:g}." in help_text
     assert f"else {DEFAULT_SECONDS:g} seconds" in flat(readme)
     assert ENV_VAR in readme and LOG_DIR in readme
+
+
+def test_a_database_another_program_keeps_locked_says_so(school: Path) -> None:
+    # Another program holds the file in SQLite's exclusive locking mode: even readers are shut
+    # out, and "database is locked" comes from wherever dangvien first touches the file.
+    holder = sqlite3.connect(school, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("COMMIT")
+    try:
+        reader = dangvien(school, "--wait", "1", "students", "--json")
+        out, err = reader.communicate(timeout=60)
+    finally:
+        holder.close()
+
+    assert reader.returncode == 1, err
+
+    said = flat(err)
+    assert "đang bị khóa vì một người khác đang ghi" in said and "Hãy thử lại" in said
+    assert "Traceback" not in err and "OperationalError" not in err
+    assert out == ""

@@ -47,7 +47,9 @@ class Waiting:
 
     @property
     def limit_ms(self) -> int:
-        return max(int(self.limit * 1000), 0)
+        """The limit in milliseconds, at least 1 (PostgreSQL reads a lock_timeout of 0 as no
+        limit at all)."""
+        return max(int(self.limit * 1000), 1)
 
     def announce(self) -> None:
         self.notify(
