@@ -15,10 +15,12 @@ from dbcheck import query
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point DANGVIEN_DB at a file in tmp_path (no test can touch a real ./dangvien.db), run
+    """Point DANGVIEN_DB at a file in tmp_path (no test can touch a real ./dangvien.db) and
+    DANGVIEN_LOG_DIR at tmp_path/logs (nor a real log folder), run
     from tmp_path, and pin the terminal so rich output is the same on every machine."""
     db = tmp_path / "dangvien.db"
     monkeypatch.setenv("DANGVIEN_DB", str(db))
+    monkeypatch.setenv("DANGVIEN_LOG_DIR", str(tmp_path / "logs"))  # reports of unexpected errors
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("LINES", "50")
     monkeypatch.setenv("NO_COLOR", "1")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from dangvien_cli import __version__
 from dangvien_cli.core.errors import DangvienError, ExitCode
@@ -44,6 +45,8 @@ class ErrorFunnel(TyperGroup):
         import time
 
         started = time.perf_counter()
+        # The command's own words, kept before Click consumes them: a report names the command.
+        argv = [*getattr(ctx, "_protected_args", []), *getattr(ctx, "args", [])]
         try:
             return super().invoke(ctx)
         except DangvienError as exc:
@@ -54,6 +57,12 @@ class ErrorFunnel(TyperGroup):
         except KeyboardInterrupt:
             stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
             raise typer.Exit(130) from None
+        except _TYPERS_OWN:
+            raise
+        except Exception as exc:  # anything else: one message, and a report without data
+            obj = ctx.find_root().obj
+            app_state = obj if isinstance(obj, AppState) else None
+            raise typer.Exit(failed(exc, app_state, argv)) from None
         finally:
             elapsed = time.perf_counter() - started
             logging.getLogger("dangvien_cli").info("Lệnh chạy trong %.2f giây.", elapsed)
@@ -82,15 +91,100 @@ app = typer.Typer(
 )
 
 
+# Typer's ways of ending (exit codes, usage errors, Ctrl-D) and a closed pipe (`… | head`),
+# which Typer ends quietly: not failures of dangvien.
+_TYPERS_OWN = (typer.Exit, typer.Abort, TyperException, BrokenPipeError)
+
+
 @dataclass
 class AppState:
     db: str | None
     command: str
+    wait: float | None = None  # seconds a write waits for another writer (db/waiting)
 
     def open_db(self) -> Database:
         from dangvien_cli.db.engine import open_database
 
-        return open_database(self.db, notify=_notify)
+        return open_database(self.db, notify=_notify, wait=self.wait)
+
+
+def _say_error(message: str) -> None:
+    from rich.markup import escape
+
+    stderr_console().print(f"[bold red]Lỗi:[/] {escape(message)}")
+
+
+def failed(exc: BaseException, app_state: AppState | None, argv: list[str]) -> int:
+    """An exception that is not a DangvienError, said in one message; its exit code.
+
+    Disk full, read-only, no permission, a locked, damaged or unreachable database: what to do
+    (core.errors.known_failure). Anything else: what happened in general terms and where the
+    report is (cli.crashlog: the traceback without any value of the data). Never the
+    exception's own text, which may carry a student's row (SQLAlchemy's "[parameters: …]")."""
+    database, wait = _database_and_wait(app_state)
+    from dangvien_cli.core.errors import known_failure
+
+    known = known_failure(exc, database=database, waited=wait)
+    if known is not None:
+        _say_error(known.message)
+        return int(known.exit_code)
+    from dangvien_cli.cli import crashlog
+
+    general = (
+        f"dangvien gặp một lỗi không lường trước ({type(exc).__name__}) nên đã dừng; "
+        "phần đang làm dở không được ghi."
+    )
+    try:
+        report = crashlog.write_report(exc, command_words(argv))
+    except OSError as err:
+        _say_error(
+            f"{general} Không ghi được báo cáo lỗi vào {crashlog.log_dir()} ({err.strerror}); "
+            f"hãy đặt biến {crashlog.ENV_VAR} chỉ tới một thư mục ghi được rồi chạy lại lệnh."
+        )
+    else:
+        _say_error(
+            f"{general} Báo cáo đầy đủ (không chứa dữ liệu của học sinh) đã được ghi vào "
+            f"{report}; hãy gửi tệp đó cho người hỗ trợ dangvien."
+        )
+    return int(ExitCode.FAILURE)
+
+
+def _database_and_wait(app_state: AppState | None) -> tuple[str, float]:
+    """How messages name the database, and the wait limit, as far as they can be known."""
+    from dangvien_cli.db.waiting import DEFAULT_SECONDS
+
+    try:
+        from dangvien_cli.db.engine import locate
+
+        database = locate(app_state.db if app_state else None).display
+    except Exception:  # an unreadable --db: the message still says what to do
+        database = "đang dùng"
+    wait = app_state.wait if app_state and app_state.wait is not None else DEFAULT_SECONDS
+    return database, wait
+
+
+def command_words(argv: list[str]) -> list[str]:
+    """The command line with every value left out: command names and option names only (the
+    values may be a student's code, name or note)."""
+    import re
+
+    names = _command_names(app)
+    option = re.compile(r"-{1,2}[a-z][a-z-]*")
+    words = []
+    for arg in argv:
+        name = arg.split("=", 1)[0]
+        words.append(name if option.fullmatch(name) or arg in names else "…")
+    return words
+
+
+def _command_names(group: typer.Typer) -> set[str]:
+    names = {c.name for c in group.registered_commands if c.name}
+    for sub in group.registered_groups:
+        if sub.name:
+            names.add(sub.name)
+        if sub.typer_instance is not None:
+            names |= _command_names(sub.typer_instance)
+    return names
 
 
 def _notify(message: str) -> None:
@@ -127,6 +221,19 @@ def root(
             metavar="TỆP|URL",
         ),
     ] = None,
+    wait: Annotated[
+        str | None,
+        typer.Option(
+            "--wait",
+            help=(
+                "Khi một người khác đang ghi vào cùng cơ sở dữ liệu: chờ tối đa bấy nhiêu giây "
+                "(có báo trên stderr), rồi dừng mà không ghi gì. Mặc định: biến DANGVIEN_WAIT, "
+                "rồi 300."
+            ),
+            show_default=False,
+            metavar="GIÂY",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
@@ -147,7 +254,11 @@ def root(
     """Theo dõi đoàn viên ưu tú trong học sinh THPT đến khi trở thành đảng viên."""
     if verbose:
         _start_logging(verbose)
-    ctx.obj = AppState(db=db, command=" ".join(["dangvien", *sys.argv[1:]])[:500])
+    from dangvien_cli.db.waiting import wait_limit
+
+    ctx.obj = AppState(
+        db=db, command=" ".join(["dangvien", *sys.argv[1:]])[:500], wait=wait_limit(wait)
+    )
 
 
 def _start_logging(verbose: int) -> None:
@@ -197,9 +308,9 @@ def _asked_command(argv: list[str]) -> str | None:
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--db":
+        if arg in ("--db", "--wait"):
             i += 2
-        elif arg in ("-v", "-vv", "-vvv", "--verbose") or arg.startswith("--db="):
+        elif arg in ("-v", "-vv", "-vvv", "--verbose") or arg.startswith(("--db=", "--wait=")):
             i += 1
         elif arg.startswith("-"):  # --help, --version or a mistake: the whole app answers
             return None
@@ -259,6 +370,11 @@ def main() -> None:
     try:
         _app_for(sys.argv[1:])()
     except DangvienError as exc:  # raised outside a command (e.g. in the callback)
-        stderr_console().print(f"Lỗi: {exc.message}")
+        stderr_console().print(f"Lỗi: {exc.message}", markup=False)
         sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
+        sys.exit(130)
+    except Exception as exc:  # outside a command: the same one message and report
+        sys.exit(failed(exc, None, sys.argv[1:]))
     sys.exit(int(ExitCode.OK))

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dangvien_cli.core.errors import DatabaseError
+from dangvien_cli.core.errors import DangvienError, DatabaseError, driver_message, known_failure
+from dangvien_cli.db.waiting import Waiting, pg_session_limit, pg_write_lock, sqlite_begin_immediate
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -25,7 +26,6 @@ DEFAULT_FILE = "dangvien.db"
 # The newest migration. tests/db/test_db.py checks that it is Alembic's head, so that opening a
 # current database needs one small query and no Alembic import.
 HEAD_REVISION = "0002"
-BUSY_TIMEOUT_MS = 30_000
 # The PostgreSQL advisory lock a write transaction holds ("dangvien" in ASCII): see _pg_on_begin.
 WRITE_LOCK = 0x64616E677669656E
 
@@ -60,52 +60,55 @@ def locate(db: str | None) -> Location:
     return Location(url=value, path=None)
 
 
-def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, waiting: Waiting) -> None:
     # The driver's own transaction handling is switched off so that SQLAlchemy's "begin"
     # event below decides between BEGIN and BEGIN IMMEDIATE.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout = {waiting.limit_ms}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
 
 
-def _sqlite_on_begin(conn: Any) -> None:
+def _sqlite_on_begin(conn: Any, waiting: Waiting) -> None:
     # A write transaction takes the write lock at once (BEGIN IMMEDIATE): two writers then
-    # wait for each other (busy timeout) instead of failing halfway with "database is locked".
-    write = conn.get_execution_options().get("write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # wait for each other (db/waiting: said out loud, up to a limit) instead of failing halfway
+    # with "database is locked".
+    if conn.get_execution_options().get("write", False):
+        sqlite_begin_immediate(conn.connection.dbapi_connection, waiting)
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
-def _pg_on_begin(conn: Any) -> None:
+def _pg_on_begin(conn: Any, waiting: Waiting) -> None:
     # PostgreSQL writers take one transaction-scoped advisory lock first, as SQLite's BEGIN
     # IMMEDIATE does: the commands read, then insert what is missing (a school year, a school,
     # ids), which two concurrent transactions would otherwise both insert. Readers never wait.
     if conn.get_execution_options().get("write", False):
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        pg_write_lock(conn, waiting, WRITE_LOCK)
 
 
-def create_engine_for(location: Location) -> Engine:
+def create_engine_for(location: Location, waiting: Waiting | None = None) -> Engine:
     from sqlalchemy import create_engine, event
 
+    waiting = waiting or Waiting(database=location.display)
     if location.path is not None:
         _create_private_file(location.path)
-        engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
-        return engine
-    if location.url.startswith("sqlite"):
+        engine = create_engine(location.url, connect_args={"timeout": waiting.limit})
+    elif location.url.startswith("sqlite"):
         from sqlalchemy.pool import StaticPool
 
         engine = create_engine(location.url, poolclass=StaticPool)
-        event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+    else:
+        engine = create_engine(location.url, pool_pre_ping=True)
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", lambda raw, _record: pg_session_limit(raw, waiting))
+            event.listen(engine, "begin", lambda conn: _pg_on_begin(conn, waiting))
         return engine
-    engine = create_engine(location.url, pool_pre_ping=True)
-    if engine.dialect.name == "postgresql":
-        event.listen(engine, "begin", _pg_on_begin)
+    event.listen(engine, "connect", lambda raw, _record: _sqlite_on_connect(raw, waiting))
+    event.listen(engine, "begin", lambda conn: _sqlite_on_begin(conn, waiting))
     return engine
 
 
@@ -283,7 +286,7 @@ def permission_warning(path: Path | None) -> str | None:
     )
 
 
-def _sqlite_file_is_current(path: Path) -> bool:
+def _sqlite_file_is_current(path: Path, timeout: float) -> bool:
     """Whether a SQLite file already holds the newest schema, asked with the sqlite3 module
     alone: a command that only reads a current file then needs no SQLAlchemy (issue 5's start-up
     goal). Any doubt (no file, no version table, a locked or damaged file) answers False, and
@@ -291,7 +294,7 @@ def _sqlite_file_is_current(path: Path) -> bool:
     try:
         if path.stat().st_size == 0:
             return False
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(path, timeout=timeout)
     except (OSError, sqlite3.Error):
         return False
     try:
@@ -311,29 +314,38 @@ class Database:
     SQL without it.
     """
 
-    def __init__(self, location: Location, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        location: Location,
+        notify: Callable[[str], None] | None = None,
+        waiting: Waiting | None = None,
+    ) -> None:
         self.location = location
         self._notify = notify or (lambda _message: None)
+        self.waiting = waiting or Waiting(database=location.display, notify=self._notify)
         self._engine: Engine | None = None
         warning = permission_warning(location.path)
         if warning:
             self._notify(warning)
         log.info("Cơ sở dữ liệu: %s", location.display)
-        if location.path is not None and _sqlite_file_is_current(location.path):
+        if location.path is not None and _sqlite_file_is_current(location.path, self.waiting.limit):
             log.debug("Lược đồ đã mới nhất (%s); chưa cần SQLAlchemy.", HEAD_REVISION)
             return
         self._make_engine(upgrade_schema=True)
 
     def _make_engine(self, *, upgrade_schema: bool) -> Engine:
         try:
-            engine = create_engine_for(self.location)
+            engine = create_engine_for(self.location, self.waiting)
             if upgrade_schema:
                 upgrade(engine, self.location, self._notify)
-        except DatabaseError:
+        except DangvienError:
             raise
         except Exception as exc:  # the driver's errors: a locked, damaged or foreign file
+            known = known_failure(exc, database=self.location.display, waited=self.waiting.limit)
+            if known is not None:
+                raise known from exc
             raise DatabaseError(
-                f"Không mở được cơ sở dữ liệu {self.location.display}: {exc}. "
+                f"Không mở được cơ sở dữ liệu {self.location.display}: {driver_message(exc)}. "
                 "Hãy kiểm tra đường dẫn (--db) và quyền đọc/ghi tệp."
             ) from exc
         self._engine = engine
@@ -353,9 +365,9 @@ class Database:
         is a connection of the engine's pool.
         """
         if self._engine is None and self.location.path is not None:
-            conn = sqlite3.connect(self.location.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(self.location.path, timeout=self.waiting.limit)
             try:
-                _sqlite_on_connect(conn, None)
+                _sqlite_on_connect(conn, self.waiting)
                 conn.execute("BEGIN")
                 yield conn
             finally:
@@ -387,5 +399,13 @@ class Database:
             self._engine.dispose()
 
 
-def open_database(db: str | None, notify: Callable[[str], None] | None = None) -> Database:
-    return Database(locate(db), notify)
+def open_database(
+    db: str | None, notify: Callable[[str], None] | None = None, wait: float | None = None
+) -> Database:
+    """The database of --db (see `locate`); `wait` is how long a write waits for another writer
+    (db/waiting: --wait, else $DANGVIEN_WAIT, else its default)."""
+    from dangvien_cli.db.waiting import wait_limit
+
+    location = locate(db)
+    limit = wait_limit(wait)
+    return Database(location, notify, Waiting(limit, location.display, notify or (lambda _m: None)))

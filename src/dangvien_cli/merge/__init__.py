@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from dangvien_cli.core.errors import DangvienError, DatabaseError, UsageError
+from dangvien_cli.core.errors import DangvienError, DatabaseError, UsageError, driver_message
 from dangvien_cli.db.audit import Stamp
 from dangvien_cli.merge import hanging, organisation
 from dangvien_cli.merge.audit import audit
@@ -72,5 +72,6 @@ def merge_file(
     except DangvienError:
         raise
     except (sqlite3.DatabaseError, DBAPIError) as exc:
-        raise DatabaseError(f"Không đọc được tệp {source}: {exc}.") from exc
+        # The driver's message only: SQLAlchemy's text lists the row's values as parameters.
+        raise DatabaseError(f"Không đọc được tệp {source}: {driver_message(exc)}.") from exc
     return report
