@@ -113,7 +113,7 @@ def import_command(
 
     options = _options(school, school_year, term, class_name, strict)
     if errors is not None:
-        output_file(errors, ".xlsx", option="--errors")
+        output_file(errors, ".xlsx", option="--errors", inputs=files)
     # The first file is read while the database is opened (and its schema created).
     ahead: ReadAhead | None = ReadAhead(files[0]) if files else None
     out = stdout_console()
