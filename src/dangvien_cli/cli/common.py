@@ -186,4 +186,18 @@ def print_json(value: Any) -> None:
 
     import typer
 
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    from dangvien_cli.core.text import printable_json
+
+    typer.echo(printable_json(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
+def literal(value: object) -> str:
+    """A name, a path, a note (anything from the database, a file or the command line) inside
+    a rich markup string: its "[" escaped, so "[/]" or "[bold]" in a school's name prints as it
+    is, and its control characters written visibly ("\\x1b"), so an escape sequence stored by an
+    older version cannot act on the terminal."""
+    from rich.markup import escape
+
+    from dangvien_cli.core.text import printable
+
+    return escape(printable(str(value)))

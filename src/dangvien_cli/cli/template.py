@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
+from dangvien_cli.cli.common import (
+    class_option,
+    literal,
+    output_file,
+    school_year_option,
+    term_option,
+)
 
 HELP = """Tạo tệp danh sách mẫu (.xlsx) để điền rồi nhập bằng `dangvien import`.
 
@@ -54,7 +60,9 @@ def template_command(
     term_code = term_option(term)
     klass = class_option(class_name)
     write_template(path, school=school, school_year=year, term=term_code, class_name=klass)
-    stdout_console().print(f"Đã tạo {path}. Điền danh sách rồi nhập: dangvien import {path}")
+    stdout_console().print(
+        f"Đã tạo {literal(path)}. Điền danh sách rồi nhập: dangvien import {literal(path)}"
+    )
 
 
 def register(app: typer.Typer) -> None:
