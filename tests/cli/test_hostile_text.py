@@ -188,3 +188,23 @@ def test_escapes_an_older_version_stored_show_harmlessly(run, db_path):
         assert not set(result.output) & {"\x1b", "\x07", "\u202e"}, (args, result.output)
     out = flat(run.ok("unit", "list").output)
     assert "\\x1b[2J\\x1b]0;pwned\\x07" in out  # visible, as text
+
+
+def test_the_progress_bar_shows_a_file_name_with_markup_literally(monkeypatch):
+    import io
+
+    monkeypatch.setenv("TERM", "xterm")  # rich draws no live display on a dumb terminal
+
+    from rich.console import Console
+
+    from dangvien_cli.cli.progress import RichProgress
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120, color_system=None)
+    with RichProgress(console) as progress:
+        progress.reading("[/]12A1[bold].xlsx")
+        progress.start("[/]12A1[bold].xlsx\x1b[2J", 10)
+        progress.advance(5)
+        progress._progress.refresh()  # draw now, as the bar's own thread does 10 times a second
+    shown = screen.getvalue()
+    assert "[/]12A1[bold].xlsx" in shown and "\\x1b[2J" in shown
