@@ -103,7 +103,7 @@ def import_command(
         Path | None,
         typer.Option(
             "--errors",
-            help="Ghi các dòng bị từ chối ra tệp .xlsx này.",
+            help="Ghi các dòng bị từ chối ra tệp .xlsx này (khác các tệp đang nhập).",
             dir_okay=False,
             metavar="TỆP.xlsx",
         ),

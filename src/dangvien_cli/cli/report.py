@@ -72,7 +72,10 @@ def report_command(
     template: Annotated[
         str | None,
         typer.Option(
-            "--template", help="Tên mẫu HTML/Word của bạn (trong --templates).", metavar="TÊN"
+            "--template",
+            help="Tên mẫu HTML/Word của bạn (trong --templates); mẫu chạy trong môi trường "
+            "cách ly, mẫu tìm cách chạy mã bị từ chối.",
+            metavar="TÊN",
         ),
     ] = None,
     templates: Annotated[

@@ -14,7 +14,8 @@ from dangvien_cli.core.errors import ExitCode
 
 BACKUP_HELP = """Sao lưu cơ sở dữ liệu SQLite vào tệp ĐƯỜNG_DẪN, an toàn cả khi người khác đang
 ghi (dùng cơ chế sao lưu trực tuyến của SQLite). Bản sao chỉ chủ tệp đọc được (0600). Không ghi
-đè lên tệp đã có, trừ khi thêm --force.
+đè lên tệp đã có, trừ khi thêm --force; không bao giờ ghi lên thư mục, thiết bị hay ống dẫn. Tệp
+tạm do một lần sao lưu bị ngắt giữa chừng để lại được lần sao lưu sau xóa.
 
 Cơ sở dữ liệu PostgreSQL được sao lưu bằng pg_dump của máy chủ: lệnh này in cách làm.
 
