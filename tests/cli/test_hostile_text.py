@@ -190,6 +190,40 @@ def test_escapes_an_older_version_stored_show_harmlessly(run, db_path):
     assert "\\x1b[2J\\x1b]0;pwned\\x07" in out  # visible, as text
 
 
+@pytest.mark.usefixtures("hostile")
+def test_files_written_from_stored_escapes_hold_them_as_text(run, db_path, tmp_path):
+    from openpyxl import load_workbook
+
+    with sqlite3.connect(db_path) as con:  # as a version without the cleaning wrote them
+        con.execute("UPDATE school SET name = name || ?", ("\x1b[2J\x01",))
+    con.close()
+
+    run.ok("report", "--year", "2025", "--xlsx", "--with-names", "--out", tmp_path / "bc.xlsx")
+    run.ok("students", "--xlsx", tmp_path / "ds.xlsx", "--csv", tmp_path / "ds.csv")
+    run.ok("eligible", "--all", "--xlsx", tmp_path / "xet.xlsx")
+
+    cells = {
+        str(c.value)
+        for name in ("bc.xlsx", "ds.xlsx", "xet.xlsx")
+        for ws in load_workbook(tmp_path / name).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    }
+    assert any(SCHOOL + "\\x1b[2J\\x01" in c for c in cells)
+    assert not any("\x1b" in c or "\x01" in c for c in cells)
+    csv_text = (tmp_path / "ds.csv").read_text(encoding="utf-8-sig")
+    assert "\x1b" not in csv_text
+
+
+def test_a_templates_school_is_written_clean(run, tmp_path):
+    from openpyxl import load_workbook
+
+    run.ok("template", tmp_path / "mau.xlsx", "--school", "THPT\x1b[2J Bình Lư\x01")
+
+    sheet = load_workbook(tmp_path / "mau.xlsx").worksheets[0]
+    assert sheet["A1"].value == "TRƯỜNG THPT BÌNH LƯ"
+
+
 def test_the_progress_bar_shows_a_file_name_with_markup_literally(monkeypatch):
     import io
 

@@ -48,6 +48,7 @@ def template_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")] = False,
 ) -> None:
+    from dangvien_cli.core.text import free_text
     from dangvien_cli.roster.template import write_template
 
     output_file(
@@ -59,6 +60,7 @@ def template_command(
     year = school_year_option(school_year)
     term_code = term_option(term)
     klass = class_option(class_name)
+    school = free_text(school) if school else None
     write_template(path, school=school, school_year=year, term=term_code, class_name=klass)
     stdout_console().print(
         f"Đã tạo {literal(path)}. Điền danh sách rồi nhập: dangvien import {literal(path)}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dangvien_cli.core.errors import DangvienError, UsageError
+from dangvien_cli.core.text import printable
 
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,8 +25,20 @@ CSV_ENCODING = "utf-8-sig"
 CSV_DELIMITER = ","
 
 
+_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _visible(found: re.Match[str]) -> str:
+    return printable(found[0])
+
+
 def _plain(value: object) -> object:
-    if value is None or isinstance(value, (str, int, float, date, datetime)):
+    if isinstance(value, str):
+        # A control character a worksheet cannot hold (openpyxl refuses it), stored by an older
+        # version or in a rejected cell: written visibly, as "\x1b". Tab, line feed and carriage
+        # return are allowed, and kept.
+        return value if value.isprintable() else _NOT_IN_A_CELL.sub(_visible, value)
+    if value is None or isinstance(value, (int, float, date, datetime)):
         return value
     return str(value)
 
