@@ -163,6 +163,8 @@ def test_backup_refuses_the_database_itself_under_another_name(run, db_path, tmp
     os.link(db_path, link)
 
     assert "khác tệp cơ sở dữ liệu" in refused(run, "backup", link, "--force")
+    wal = tmp_path / "dangvien.db-wal"  # where another process's last changes may still be
+    assert "khác tệp cơ sở dữ liệu" in refused(run, "backup", wal, "--force")
 
 
 # ----------------------------------------------------------------------------- killed backups

@@ -56,8 +56,9 @@ def backup(location: Location, target: Path, *, force: bool = False) -> BackupDo
     if not source.exists():
         raise DatabaseError(f"Không có cơ sở dữ liệu {source} để sao lưu. Hãy kiểm tra --db.")
     target = target.expanduser().resolve()
-    if same_file(target, source):
-        raise UsageError("Tệp sao lưu phải khác tệp cơ sở dữ liệu đang dùng.")
+    own = [source, *(source.with_name(source.name + end) for end in ("-wal", "-shm", "-journal"))]
+    if any(same_file(target, path) for path in own):  # its -wal may hold what is not yet merged
+        raise UsageError("Tệp sao lưu phải khác tệp cơ sở dữ liệu đang dùng (và các tệp đi kèm).")
     if target.is_dir():
         raise UsageError(f"{target} là một thư mục; hãy ghi rõ tên tệp sao lưu.")
     refuse_special_file(target)  # even with --force: /dev/null, a pipe are not backups
