@@ -14,8 +14,11 @@ from dangvien_cli.core.text import (
     clean,
     collation_key,
     fold,
+    free_text,
     name_key,
     name_sort_key,
+    printable,
+    printable_json,
     school_key,
     strip_leading_truong,
 )
@@ -512,3 +515,50 @@ def test_clean_is_idempotent(text: str) -> None:
 def test_collation_key_equal_only_for_equal_text(pair: list[str]) -> None:
     a, b = pair
     assert (collation_key(a) == collation_key(b)) == (clean(a) == clean(b))
+
+
+# --------------------------------------------------------------------------------------------
+# free_text, printable (issue 11: terminal escapes)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ghi chú\x1b[2J\x1b]0;pwned\x07 xong", "ghi chú xong"),  # erase screen, set title
+        ("CN\x1b[31m-12\x1b[0m", "CN-12"),  # colours
+        ("a\x1b]8;;http://x\x1b\\b", "ab"),  # a link, ended by ESC \
+        ("a\x9b2Jb", "ab"),  # CSI in its C1 form
+        ("a\x1b", "a"),  # a lone escape
+        ("a\x1bcb", "ab"),  # reset the terminal
+        ("Bí thư\x07\x08\x7f", "Bí thư"),
+        ("abc\u202edcba\u2066x", "abc dcba x"),  # direction overrides and isolates
+        ("Trường [/]THPT [bold]X", "Trường [/]THPT [bold]X"),  # markup is text, kept
+        ("145-QĐ/ĐU", "145-QĐ/ĐU"),
+    ],
+)
+def test_free_text_removes_what_would_act_on_a_terminal(raw: str, expected: str) -> None:
+    assert free_text(raw) == expected
+
+
+@given(st.text())
+def test_free_text_leaves_nothing_a_terminal_acts_on(raw: str) -> None:
+    text = free_text(raw)
+    assert printable(text) == text
+    assert free_text(text) == text
+
+
+def test_printable_shows_controls_as_text() -> None:
+    assert printable("Tỉnh\x1b[2J\x07") == "Tỉnh\\x1b[2J\\x07"
+    assert printable("a\u202eb\x9b") == "a\\u202eb\\x9b"
+    assert printable("dòng 1\ndòng 2\tx") == "dòng 1\ndòng 2\tx"  # line breaks and tabs kept
+    assert printable("Nguyễn Thị Lan") == "Nguyễn Thị Lan"
+
+
+def test_printable_json_is_the_same_json_without_raw_controls() -> None:
+    import json
+
+    text = json.dumps({"note": "a\x9b2J\u202eb\x1b"}, ensure_ascii=False)
+    safe = printable_json(text)
+    assert json.loads(safe) == json.loads(text)
+    assert not set(safe) & {"\x9b", "\u202e", "\x1b"}

@@ -12,6 +12,7 @@ from dangvien_cli.cli import stdout_console
 from dangvien_cli.cli.common import (
     class_option,
     date_option,
+    literal,
     output_file,
     print_json,
     school_scope,
@@ -88,6 +89,7 @@ def eligible_command(
         output_file(xlsx, ".xlsx", option="--xlsx")
     klass = class_option(class_name)
     from dangvien_cli.cli.output import dumps, no_gc_pauses
+    from dangvien_cli.core.text import printable_json
 
     with no_gc_pauses(), command_context(ctx) as c:
         scope = school_scope(c.session, school, unit)
@@ -100,24 +102,23 @@ def eligible_command(
             # --json lists only the eligible ones: no need to judge everyone else
             only_eligible=as_json and not show_all and xlsx is None,
         )
-    shown = rows if show_all else [r for r in rows if r.result.eligible]
+    listed = rows if show_all else [r for r in rows if r.result.eligible]
     if xlsx is not None:
         from dangvien_cli.reports.eligibility_xlsx import write_eligibility
 
         write_eligibility(xlsx, rows, as_of=day)
     if as_json:
         with no_gc_pauses():
-            typer.echo(dumps([r.as_json() for r in shown]))
+            typer.echo(printable_json(dumps([r.as_json() for r in listed])))
         return
-    _print_eligible(rows, shown, day, show_all=show_all)
+    _print_eligible(rows, listed, day, show_all=show_all)
     if xlsx is not None:
-        stdout_console().print(f"Đã ghi bảng xét ({len(rows)} học sinh) vào {xlsx}.")
+        stdout_console().print(f"Đã ghi bảng xét ({len(rows)} học sinh) vào {literal(xlsx)}.")
 
 
 def _print_eligible(
-    rows: list[EligibilityRow], shown: list[EligibilityRow], day: date, *, show_all: bool
+    rows: list[EligibilityRow], listed: list[EligibilityRow], day: date, *, show_all: bool
 ) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     out = stdout_console()
@@ -129,7 +130,7 @@ def _print_eligible(
             f"[bold red]⚠ {len(late)} học sinh ra trường trước khi đủ tuổi[/] — cần chi bộ họp "
             "sớm hơn (trong hè) hoặc chuyển hồ sơ cho tổ chức đảng nơi các em sẽ sinh hoạt."
         )
-    if not shown:
+    if not listed:
         out.print("Không có học sinh nào đủ điều kiện." if not show_all else "Không có học sinh.")
         return
     table = Table(title_justify="left")
@@ -142,16 +143,16 @@ def _print_eligible(
     if show_all:
         for label in CRITERION_COLUMNS.values():
             table.add_column(label, justify="center", no_wrap=True)
-    for i, r in enumerate(shown, start=1):
+    for i, r in enumerate(listed, start=1):
         first = r.result.first_age_eligible_date
         when = f"{first:%d/%m/%Y}" if first else "?"
         if r.result.leaves_before_age_eligible:
             when = f"[bold red]{when} ⚠[/]"
         cells = [
             str(i),
-            escape(r.info.code or ""),
-            escape(r.info.full_name),
-            escape(r.info.class_name or ""),
+            literal(r.info.code or ""),
+            literal(r.info.full_name),
+            literal(r.info.class_name or ""),
             r.info.birth_display,
             when,
         ]
@@ -160,21 +161,19 @@ def _print_eligible(
         table.add_row(*cells)
     out.print(table)
     if show_all:
-        _print_reasons(shown)
+        _print_reasons(listed)
 
 
 def _print_reasons(rows: list[EligibilityRow]) -> None:
-    from rich.markup import escape
-
     out = stdout_console()
     for r in rows:
         bad = [k for k, c in r.result.criteria.items() if c.ok is not True]
         if not bad:
             continue
-        out.print(f"[bold]{escape(r.info.full_name)}[/] ({escape(r.info.code or 'không mã')}):")
+        out.print(f"[bold]{literal(r.info.full_name)}[/] ({literal(r.info.code or 'không mã')}):")
         for k in bad:
             c = r.result.criteria[k]
-            out.print(f"  {MARK[c.ok]} {CRITERION_COLUMNS[k]}: {escape(c.detail)}")
+            out.print(f"  {MARK[c.ok]} {CRITERION_COLUMNS[k]}: {literal(c.detail)}")
 
 
 def candidates_command(
@@ -217,7 +216,6 @@ def candidates_command(
 
 
 def _print_candidates(rows: list[CandidateRow], day: date) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from dangvien_cli.admission.pipeline import STEPS, funnel
@@ -249,12 +247,12 @@ def _print_candidates(rows: list[CandidateRow], day: date) -> None:
         deadline = f"{r.due.deadline:%d/%m/%Y}" if r.due.deadline else "—"
         late = f"[bold red]{r.due.overdue_days} ngày[/]" if r.due.overdue_days > 0 else ""
         table.add_row(
-            escape(r.info.code or ""),
-            escape(r.info.full_name),
-            escape(r.info.class_name or ""),
-            escape(STEPS[r.stage].label),
+            literal(r.info.code or ""),
+            literal(r.info.full_name),
+            literal(r.info.class_name or ""),
+            literal(STEPS[r.stage].label),
             f"{r.stage_date:%d/%m/%Y}",
-            escape(next_label),
+            literal(next_label),
             deadline,
             late,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -61,11 +61,16 @@ def output_file(
     option: str | None = None,
     refusal: str | None = None,
     overwrite: bool = True,
+    inputs: Sequence[Path] = (),
 ) -> Path:
     """A file a command is asked to write: it must end in `suffix` (".xlsx"), else a usage
     error, `refusal` or "OPTION cần tên tệp .xlsx (nhận được “…”)."; an existing file is
-    written over unless `overwrite` is False (a command without --force, or --force not given).
+    written over unless `overwrite` is False (a command without --force, or --force not given),
+    and never when it is not a regular file (a folder, /dev/null, a pipe) or is one of the
+    command's `inputs` (`import X.xlsx --errors X.xlsx` would replace the roster read).
     """
+    from dangvien_cli.core.exporting import refuse_special_file, same_file
+
     assert option or refusal, "output_file needs the option's name or the refusal's text"
     if path.suffix.lower() != suffix:
         raise UsageError(
@@ -73,6 +78,13 @@ def output_file(
                 name=path.name
             )
         )
+    for given in inputs:
+        if same_file(path, given):
+            raise UsageError(
+                f"{option or 'Tệp kết quả'} {path}: đây cũng là tệp đang đọc ({given}); ghi vào "
+                "đó sẽ mất tệp gốc. Hãy chọn tên tệp khác."
+            )
+    refuse_special_file(path)
     if not overwrite and path.exists():
         raise UsageError(f"{path} đã có. Hãy chọn tên khác, hoặc thêm --force để ghi đè.")
     return path
@@ -174,4 +186,18 @@ def print_json(value: Any) -> None:
 
     import typer
 
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    from dangvien_cli.core.text import printable_json
+
+    typer.echo(printable_json(json.dumps(value, ensure_ascii=False, indent=2)))
+
+
+def literal(value: object) -> str:
+    """A name, a path, a note (anything from the database, a file or the command line) inside
+    a rich markup string: its "[" escaped, so "[/]" or "[bold]" in a school's name prints as it
+    is, and its control characters written visibly ("\\x1b"), so an escape sequence stored by an
+    older version cannot act on the terminal."""
+    from rich.markup import escape
+
+    from dangvien_cli.core.text import printable
+
+    return escape(printable(str(value)))

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import print_json
+from dangvien_cli.cli.common import literal, print_json
 from dangvien_cli.cli.context import command_context
 
 config_app = typer.Typer(
@@ -57,7 +57,6 @@ def show_command(
         data = {r.key: r.value for r in rows}
         print_json(data)
         return
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Thiết lập", title_justify="left")
@@ -66,8 +65,8 @@ def show_command(
     table.add_column("Mặc định", no_wrap=True)
     table.add_column("Ý nghĩa")
     for r in rows:
-        value = escape(r.value) if r.is_default else f"[bold yellow]{escape(r.value)}[/]"
-        table.add_row(r.key, value, escape(r.default), escape(r.description))
+        value = literal(r.value) if r.is_default else f"[bold yellow]{literal(r.value)}[/]"
+        table.add_row(r.key, value, literal(r.default), literal(r.description))
     stdout_console().print(table)
 
 
@@ -82,9 +81,9 @@ def set_command(
     with command_context(ctx, write=True) as c:
         old, new = set_setting(c.session, key.strip(), value, stamp=c.stamp)
     if old == new:
-        stdout_console().print(f"{key} vẫn là {new}.")
+        stdout_console().print(f"{literal(key)} vẫn là {literal(new)}.")
     else:
-        stdout_console().print(f"Đã đổi {key}: {old} → {new}.")
+        stdout_console().print(f"Đã đổi {literal(key)}: {literal(old)} → {literal(new)}.")
 
 
 def register(app: typer.Typer) -> None:

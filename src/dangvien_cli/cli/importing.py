@@ -10,6 +10,7 @@ import typer
 from dangvien_cli.cli import stderr_console, stdout_console
 from dangvien_cli.cli.common import (
     class_option,
+    literal,
     output_file,
     print_json,
     school_year_option,
@@ -57,11 +58,11 @@ def _options(
     class_name: str | None,
     strict: bool,
 ) -> ImportOptions:
-    from dangvien_cli.core.text import clean
+    from dangvien_cli.core.text import free_text
     from dangvien_cli.importing import ImportOptions
 
     return ImportOptions(
-        school=clean(school) if school else None,
+        school=free_text(school) if school else None,
         school_year=school_year_option(school_year),
         term=term_option(term),
         class_name=class_option(class_name),
@@ -104,7 +105,7 @@ def import_command(
         Path | None,
         typer.Option(
             "--errors",
-            help="Ghi các dòng bị từ chối ra tệp .xlsx này.",
+            help="Ghi các dòng bị từ chối ra tệp .xlsx này (khác các tệp đang nhập).",
             dir_okay=False,
             metavar="TỆP.xlsx",
         ),
@@ -115,7 +116,7 @@ def import_command(
 
     options = _options(school, school_year, term, class_name, strict)
     if errors is not None:
-        output_file(errors, ".xlsx", option="--errors")
+        output_file(errors, ".xlsx", option="--errors", inputs=files)
     # The first file is read while the database is opened (and its schema created).
     ahead: ReadAhead | None = ReadAhead(files[0]) if files else None
     out = stdout_console()
@@ -139,9 +140,7 @@ def import_command(
                     {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
                 )
                 if not as_json:
-                    from rich.markup import escape
-
-                    err.print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
+                    err.print(f"[bold red]Lỗi:[/] {literal(exc.message)}")
                 worst = _worse(worst, exc.exit_code)
                 continue
             reports.append(report)
@@ -155,9 +154,9 @@ def import_command(
         _write_errors(errors, reports)
         if not as_json:
             if rejected:
-                out.print(f"Đã ghi {len(rejected)} dòng bị từ chối vào {errors}.")
+                out.print(f"Đã ghi {len(rejected)} dòng bị từ chối vào {literal(errors)}.")
             else:
-                out.print(f"Không có dòng nào bị từ chối; {errors} chỉ có tiêu đề.")
+                out.print(f"Không có dòng nào bị từ chối; {literal(errors)} chỉ có tiêu đề.")
     if as_json:
         print_json(_json(outcomes))
     elif len(reports) > 1:
@@ -240,10 +239,9 @@ def _json(outcomes: list[FileReport | dict[str, Any]]) -> dict[str, Any]:
 
 
 def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bool) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"[bold]{escape(Path(report.path).name)}[/]", title_justify="left")
+    table = Table(title=f"[bold]{literal(Path(report.path).name)}[/]", title_justify="left")
     for name, justify, wrap in (
         ("Trang", "left", True),
         ("Trường", "left", True),
@@ -259,10 +257,10 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
     for s in report.sheets:
         period = " · ".join(x for x in (s.school_year, s.term) if x)
         table.add_row(
-            escape(s.name) + (" [dim](tiến độ)[/]" if s.kind == "milestones" else ""),
-            escape(s.school or ""),
+            literal(s.name) + (" [dim](tiến độ)[/]" if s.kind == "milestones" else ""),
+            literal(s.school or ""),
             period,
-            escape(_classes(s.classes)),
+            literal(_classes(s.classes)),
             str(s.rows),
             str(s.counts.created),
             str(s.counts.updated),
@@ -271,14 +269,14 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
         )
     out.print(table)
     for school in report.schools_created:
-        out.print(f"Đã tạo trường mới: {escape(school)}.")
+        out.print(f"Đã tạo trường mới: {literal(school)}.")
     for note in report.notes:
-        out.print(f"[yellow]Lưu ý:[/] {escape(note)}")
+        out.print(f"[yellow]Lưu ý:[/] {literal(note)}")
     unknown = sorted({c for s in report.sheets for c in s.unknown_columns})
     if unknown:
         out.print(
             "Cột không thuộc mẫu, được giữ làm dữ liệu thêm: "
-            + ", ".join(f"“{escape(c)}”" for c in unknown)
+            + ", ".join(f"“{literal(c)}”" for c in unknown)
         )
     if any(s.kind == "milestones" for s in report.sheets):
         out.print("Với bảng tiến độ, “Mới” và “Giữ nguyên” đếm số mốc; “Từ chối” đếm số dòng.")
@@ -292,14 +290,13 @@ def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bo
         )
 
 
-def _classes(names: list[str], shown: int = 6) -> str:
-    if len(names) <= shown:
+def _classes(names: list[str], most: int = 6) -> str:
+    if len(names) <= most:
         return ", ".join(names)
-    return f"{', '.join(names[:shown])}… ({len(names)} lớp)"
+    return f"{', '.join(names[:most])}… ({len(names)} lớp)"
 
 
 def _print_errors(out: Console, errors: list[RowError]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Dòng bị từ chối", title_justify="left", show_lines=False)
@@ -311,7 +308,7 @@ def _print_errors(out: Console, errors: list[RowError]) -> None:
     for e in errors[:TERMINAL_ERRORS]:
         column = f"{e.column_letter} “{e.column}”" if e.column else ""
         table.add_row(
-            escape(e.sheet), str(e.row), escape(column), escape(e.value), escape(e.reason)
+            literal(e.sheet), str(e.row), literal(column), literal(e.value), literal(e.reason)
         )
     out.print(table)
     if len(errors) > TERMINAL_ERRORS:

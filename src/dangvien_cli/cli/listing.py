@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import class_option, output_file, print_json, school_year_option
+from dangvien_cli.cli.common import (
+    class_option,
+    literal,
+    output_file,
+    print_json,
+    school_year_option,
+)
 from dangvien_cli.cli.context import command_context
 
 if TYPE_CHECKING:
@@ -71,7 +77,6 @@ def schools_command(
         ]
         print_json(data)
         return
-    from rich.markup import escape
     from rich.table import Table
 
     out = stdout_console()
@@ -86,7 +91,9 @@ def schools_command(
     table.add_column("Số học sinh", justify="right")
     table.add_column("Năm học gần nhất")
     for r in rows:
-        table.add_row(escape(r.name), escape(r.unit or "—"), str(r.students), r.latest_year or "—")
+        table.add_row(
+            literal(r.name), literal(r.unit or "—"), str(r.students), r.latest_year or "—"
+        )
     out.print(table)
 
 
@@ -155,7 +162,6 @@ def students_command(
     if as_json:
         print_json([r.as_json() for r in rows])
         return
-    from rich.markup import escape
 
     out = stdout_console()
     if not rows:
@@ -165,14 +171,13 @@ def students_command(
         return
     if exporting:
         for path in written:
-            out.print(f"Đã ghi {len(rows)} học sinh vào {escape(str(path))}.")
+            out.print(f"Đã ghi {len(rows)} học sinh vào {literal(str(path))}.")
         return
     _print_students(rows, school_row, klass)
 
 
 def _print_students(rows: list[StudentRow], school_row: School | None, klass: str | None) -> None:
     """The students as a table, titled with the school, class and school year they share."""
-    from rich.markup import escape
     from rich.table import Table
 
     out = stdout_console()
@@ -184,7 +189,7 @@ def _print_students(rows: list[StudentRow], school_row: School | None, klass: st
     years = {r.school_year for r in rows}
     if len(years) == 1 and None not in years:
         title += f" — năm học {years.pop()}"
-    table = Table(title=escape(title), title_justify="left")
+    table = Table(title=literal(title), title_justify="left")
     table.add_column("STT", justify="right", no_wrap=True)
     table.add_column("Mã học sinh", no_wrap=True)
     table.add_column("Họ và tên", min_width=14)
@@ -199,16 +204,16 @@ def _print_students(rows: list[StudentRow], school_row: School | None, klass: st
         member = {True: "✓", False: "", None: "?"}[r.youth_union_member]
         cells = [
             str(i),
-            escape(r.student_code or ""),
-            escape(r.full_name),
+            literal(r.student_code or ""),
+            literal(r.full_name),
             r.birth_display,
-            escape(r.gender or ""),
-            escape(r.ethnicity or ""),
-            escape(r.class_name or ""),
+            literal(r.gender or ""),
+            literal(r.ethnicity or ""),
+            literal(r.class_name or ""),
             member,
         ]
         if school_row is None:
-            cells.append(escape(r.school))
+            cells.append(literal(r.school))
         table.add_row(*cells)
     out.print(table)
     out.print(f"{len(rows)} học sinh.")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stderr_console, stdout_console
-from dangvien_cli.cli.common import parse_date_option, print_json, step_option
+from dangvien_cli.cli.common import literal, parse_date_option, print_json, step_option
 from dangvien_cli.cli.context import command_context
 
 RECORD_HELP = """Ghi một bước trong hồ sơ kết nạp của học sinh (chỉ thêm, không bao giờ ghi đè).
@@ -82,6 +82,8 @@ def record_command(
     from dangvien_cli.admission.milestones import record_step, resolve_student
 
     step_info = step_option(step)
+    # Free text is stored without what would act on a terminal when printed (escapes, controls)
+    doc_number, mentor, note, by = (_free(x) for x in (doc_number, mentor, note, by))
     day = parse_date_option(on_date, "--date")
     with command_context(ctx, write=True) as c:
         stamp = c.stamp  # the time of the command, before the checks
@@ -112,16 +114,21 @@ def record_command(
             }
         )
         return
-    from rich.markup import escape
 
     err = stderr_console()
     for warning in done.warnings:
-        err.print(f"[yellow]Lưu ý:[/] {escape(warning)}")
+        err.print(f"[yellow]Lưu ý:[/] {literal(warning)}")
     if done.id is not None:
         stdout_console().print(
-            f"Đã ghi mốc số {done.id}: {escape(info.full_name)} — {escape(step_info.label)}, "
+            f"Đã ghi mốc số {done.id}: {literal(info.full_name)} — {literal(step_info.label)}, "
             f"ngày {day:%d/%m/%Y}."
         )
+
+
+def _free(text: str | None) -> str | None:
+    from dangvien_cli.core.text import free_text
+
+    return (free_text(text) or None) if text is not None else None
 
 
 def history_command(
@@ -140,14 +147,13 @@ def history_command(
         data = {**info.identity(), "history": [line.as_json() for line in lines]}
         print_json(data)
         return
-    from rich.markup import escape
     from rich.table import Table
 
     out = stdout_console()
     out.print(
-        f"[bold]{escape(info.full_name)}[/] — mã {escape(info.code or 'không có')}, "
-        f"sinh {info.birth_display or '?'}, lớp {escape(info.class_name or '?')}, "
-        f"{escape(info.school)}"
+        f"[bold]{literal(info.full_name)}[/] — mã {literal(info.code or 'không có')}, "
+        f"sinh {info.birth_display or '?'}, lớp {literal(info.class_name or '?')}, "
+        f"{literal(info.school)}"
     )
     if not lines:
         out.print("Chưa có gì được ghi.")
@@ -159,7 +165,7 @@ def history_command(
     table.add_column("Ghi lúc", no_wrap=True)
     table.add_column("Người ghi", no_wrap=True)
     for line in lines:
-        text = escape(line.text)
+        text = literal(line.text)
         if line.superseded:
             text = f"[strike dim]{text}[/] [dim](đã được thay)[/]"
         day = line.at.strftime("%d/%m/%Y")
@@ -168,7 +174,7 @@ def history_command(
             day,
             text,
             line.recorded_at.strftime("%d/%m/%Y %H:%M") if line.recorded_at else "",
-            escape(line.recorded_by or ""),
+            literal(line.recorded_by or ""),
         )
     out.print(table)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import date_option, period_option, print_json, today
+from dangvien_cli.cli.common import date_option, literal, period_option, print_json, today
 from dangvien_cli.cli.context import command_context
 
 unit_app = typer.Typer(
@@ -71,13 +71,14 @@ def unit_add(
         str | None, typer.Option("--parent", help="Đơn vị cấp trên.", metavar="TÊN")
     ] = None,
 ) -> None:
+    from dangvien_cli.core.text import free_text
     from dangvien_cli.organisation.units import add_unit
 
     with command_context(ctx, write=True) as c:
         _, added = add_unit(
-            c.session, name, kind=kind.strip().lower(), parent=parent, stamp=c.stamp
+            c.session, free_text(name), kind=kind.strip().lower(), parent=parent, stamp=c.stamp
         )
-    stdout_console().print(f"Đã thêm đơn vị {added}.")
+    stdout_console().print(f"Đã thêm đơn vị {literal(added)}.")
 
 
 @unit_app.command(
@@ -107,7 +108,6 @@ def unit_list(
 
 def _print_units(data: dict[str, Any]) -> None:
     """The tree of `unit list` on the terminal: each unit's units, then its schools."""
-    from rich.markup import escape
     from rich.tree import Tree
 
     from dangvien_cli.organisation.units import UNIT_KINDS
@@ -116,18 +116,18 @@ def _print_units(data: dict[str, Any]) -> None:
 
     def add(branch: Tree, unit: dict[str, Any]) -> None:
         kind = UNIT_KINDS.get(unit["kind"] or "", unit["kind"] or "")
-        sub = branch.add(f"[bold]{escape(unit['name'])}[/] [dim]({escape(kind)})[/]")
+        sub = branch.add(f"[bold]{literal(unit['name'])}[/] [dim]({literal(kind)})[/]")
         for child in unit["units"]:
             add(sub, child)
         for school in unit["schools"]:
-            sub.add(f"🏫 {escape(school)}")
+            sub.add(f"🏫 {literal(school)}")
 
     for top in data["units"]:
         add(root, top)
     if data["schools_without_unit"]:
         loose = root.add("[dim]Chưa thuộc đơn vị nào[/]")
         for school in data["schools_without_unit"]:
-            loose.add(f"🏫 {escape(school)}")
+            loose.add(f"🏫 {literal(school)}")
     stdout_console().print(root)
 
 
@@ -155,7 +155,7 @@ def unit_move(
 
     with command_context(ctx, write=True) as c:
         move_unit(c.session, name, parent=parent, stamp=c.stamp)
-    stdout_console().print(f"Đã chuyển {name} về {parent or 'cấp cao nhất'}.")
+    stdout_console().print(f"Đã chuyển {literal(name)} về {literal(parent or 'cấp cao nhất')}.")
 
 
 @school_app.command(
@@ -175,11 +175,12 @@ def school_add(
         str | None, typer.Option("--unit", help="Đơn vị trực thuộc.", metavar="TÊN")
     ] = None,
 ) -> None:
+    from dangvien_cli.core.text import free_text
     from dangvien_cli.organisation.schools import add_school
 
     with command_context(ctx, write=True) as c:
-        _, added = add_school(c.session, name, unit=unit, stamp=c.stamp)
-    stdout_console().print(f"Đã thêm trường {added}.")
+        _, added = add_school(c.session, free_text(name), unit=unit, stamp=c.stamp)
+    stdout_console().print(f"Đã thêm trường {literal(added)}.")
 
 
 @school_app.command(
@@ -225,7 +226,8 @@ def school_move(
     with command_context(ctx, write=True) as c:
         moved, old, new = move_school(c.session, name, unit=unit, on=day, stamp=c.stamp)
     stdout_console().print(
-        f"Đã chuyển {moved}: {old or '(chưa thuộc đơn vị nào)'} → {new}, từ {day:%d/%m/%Y}."
+        f"Đã chuyển {literal(moved)}: {literal(old or '(chưa thuộc đơn vị nào)')} → "
+        f"{literal(new)}, từ {day:%d/%m/%Y}."
     )
 
 
@@ -273,7 +275,7 @@ def target_set(
             stamp=c.stamp,
         )
     verb = "Đã thay" if replaced else "Đã đặt"
-    shown = ", ".join(
+    figures = ", ".join(
         part
         for part in (
             f"học lớp bồi dưỡng {class_target}" if class_target is not None else "",
@@ -281,7 +283,7 @@ def target_set(
         )
         if part
     )
-    stdout_console().print(f"{verb} chỉ tiêu của {owner}, {period.label}: {shown}.")
+    stdout_console().print(f"{verb} chỉ tiêu của {literal(owner)}, {period.label}: {figures}.")
 
 
 @target_app.command(
@@ -316,7 +318,6 @@ def target_list(
         ]
         print_json(data)
         return
-    from rich.markup import escape
     from rich.table import Table
 
     if not rows:
@@ -332,8 +333,8 @@ def target_list(
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         table.add_row(
-            escape(r.period.label),
-            escape(r.owner),
+            literal(r.period.label),
+            literal(r.owner),
             "—" if r.class_target is None else str(r.class_target),
             "—" if r.admitted_target is None else str(r.admitted_target),
         )

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dangvien_cli.cli.common import literal
 from dangvien_cli.importing.reports import NoProgress
 
 if TYPE_CHECKING:
@@ -83,9 +84,10 @@ class RichProgress:
 
     def reading(self, description: str) -> None:
         """A bar that moves to and fro while the file is read (its length is not known yet)."""
-        self._task = self._progress.add_task(f"{description}: đang đọc", total=None)
+        self._task = self._progress.add_task(f"{literal(description)}: đang đọc", total=None)
 
     def start(self, description: str, total: int) -> None:
+        description = literal(description)  # the file's name, inside the column's markup
         if self._task is None:
             self._task = self._progress.add_task(description, total=total)
         else:

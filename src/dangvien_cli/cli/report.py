@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import date_option, output_file, period_option
+from dangvien_cli.cli.common import date_option, literal, output_file, period_option
 from dangvien_cli.cli.context import command_context
 from dangvien_cli.core.errors import UsageError
 
@@ -72,7 +72,10 @@ def report_command(
     template: Annotated[
         str | None,
         typer.Option(
-            "--template", help="Tên mẫu HTML/Word của bạn (trong --templates).", metavar="TÊN"
+            "--template",
+            help="Tên mẫu HTML/Word của bạn (trong --templates); mẫu chạy trong môi trường "
+            "cách ly, mẫu tìm cách chạy mã bị từ chối.",
+            metavar="TÊN",
         ),
     ] = None,
     templates: Annotated[
@@ -131,7 +134,7 @@ def report_command(
         written.append(path)
     if written and not as_json:
         for path in written:
-            stdout_console().print(f"Đã ghi {path}")
+            stdout_console().print(f"Đã ghi {literal(path)}")
 
 
 def _scope(session: Session, unit: str | None, school: str | None) -> Scope:

@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import state, stderr_console, stdout_console
-from dangvien_cli.cli.common import date_option, print_json
+from dangvien_cli.cli.common import date_option, literal, print_json
 from dangvien_cli.cli.context import command_context
 from dangvien_cli.core.errors import ExitCode
 
 BACKUP_HELP = """Sao lưu cơ sở dữ liệu SQLite vào tệp ĐƯỜNG_DẪN, an toàn cả khi người khác đang
 ghi (dùng cơ chế sao lưu trực tuyến của SQLite). Bản sao chỉ chủ tệp đọc được (0600). Không ghi
-đè lên tệp đã có, trừ khi thêm --force.
+đè lên tệp đã có, trừ khi thêm --force; không bao giờ ghi lên thư mục, thiết bị hay ống dẫn. Tệp
+tạm do một lần sao lưu bị ngắt giữa chừng để lại được lần sao lưu sau xóa.
 
 Cơ sở dữ liệu PostgreSQL được sao lưu bằng pg_dump của máy chủ: lệnh này in cách làm.
 
@@ -59,7 +60,6 @@ def backup_command(
     ],
     force: Annotated[bool, typer.Option("--force", help="Ghi đè lên tệp đã có.")] = False,
 ) -> None:
-    from rich.markup import escape
 
     from dangvien_cli.db.backup import backup, human_size
     from dangvien_cli.db.engine import locate, permission_warning
@@ -67,10 +67,10 @@ def backup_command(
     location = locate(state(ctx).db)
     warning = permission_warning(location.path)
     if warning:
-        stderr_console().print(escape(warning))
+        stderr_console().print(literal(warning))
     done = backup(location, path, force=force)
     stdout_console().print(
-        f"Đã sao lưu {escape(location.display)} vào {escape(str(done.path))} "
+        f"Đã sao lưu {literal(location.display)} vào {literal(str(done.path))} "
         f"({human_size(done.size)})."
     )
 
@@ -93,7 +93,6 @@ def check_command(
         data = {"ok": not problems, "problems": [p.as_json() for p in problems]}
         print_json(data)
         raise typer.Exit(int(code))
-    from rich.markup import escape
 
     out = stdout_console()
     if not problems:
@@ -101,7 +100,7 @@ def check_command(
         return
     for p in problems:
         who = f"{p.student_code or 'không có mã'} {p.full_name}: " if p.full_name else ""
-        out.print(f"- {escape(who + p.message)}", soft_wrap=True)
+        out.print(f"- {literal(who + p.message)}", soft_wrap=True)
     stderr_console().print(f"Phát hiện {len(problems)} vấn đề.")
     raise typer.Exit(int(code))
 
@@ -122,7 +121,6 @@ def audit_command(
     if as_json:
         print_json([x.as_json() for x in lines])
         return
-    from rich.markup import escape
     from rich.table import Table
 
     out = stdout_console()
@@ -143,11 +141,11 @@ def audit_command(
         entity = x.entity if x.entity_id is None else f"{x.entity} {x.entity_id}"
         table.add_row(
             x.at.strftime("%d/%m/%Y %H:%M:%S"),
-            escape(x.os_user or ""),
-            escape(command),
-            escape(x.action),
-            escape(entity),
-            escape(x.summary),
+            literal(x.os_user or ""),
+            literal(command),
+            literal(x.action),
+            literal(entity),
+            literal(x.summary),
         )
     out.print(table)
 

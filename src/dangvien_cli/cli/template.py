@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from dangvien_cli.cli import stdout_console
-from dangvien_cli.cli.common import class_option, output_file, school_year_option, term_option
+from dangvien_cli.cli.common import (
+    class_option,
+    literal,
+    output_file,
+    school_year_option,
+    term_option,
+)
 
 HELP = """Tạo tệp danh sách mẫu (.xlsx) để điền rồi nhập bằng `dangvien import`.
 
@@ -42,6 +48,7 @@ def template_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")] = False,
 ) -> None:
+    from dangvien_cli.core.text import free_text
     from dangvien_cli.roster.template import write_template
 
     output_file(
@@ -53,8 +60,11 @@ def template_command(
     year = school_year_option(school_year)
     term_code = term_option(term)
     klass = class_option(class_name)
+    school = free_text(school) if school else None
     write_template(path, school=school, school_year=year, term=term_code, class_name=klass)
-    stdout_console().print(f"Đã tạo {path}. Điền danh sách rồi nhập: dangvien import {path}")
+    stdout_console().print(
+        f"Đã tạo {literal(path)}. Điền danh sách rồi nhập: dangvien import {literal(path)}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from dangvien_cli.core.errors import DangvienError
+from dangvien_cli.core.errors import DangvienError, UsageError
+from dangvien_cli.core.text import printable
 
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,8 +25,20 @@ CSV_ENCODING = "utf-8-sig"
 CSV_DELIMITER = ","
 
 
+_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _visible(found: re.Match[str]) -> str:
+    return printable(found[0])
+
+
 def _plain(value: object) -> object:
-    if value is None or isinstance(value, (str, int, float, date, datetime)):
+    if isinstance(value, str):
+        # A control character a worksheet cannot hold (openpyxl refuses it), stored by an older
+        # version or in a rejected cell: written visibly, as "\x1b". Tab, line feed and carriage
+        # return are allowed, and kept.
+        return value if value.isprintable() else _NOT_IN_A_CELL.sub(_visible, value)
+    if value is None or isinstance(value, (int, float, date, datetime)):
         return value
     return str(value)
 
@@ -127,12 +140,31 @@ def write_csv(path: Path, rows: Iterable[Sequence[object]]) -> None:
     write_atomically(path, write)
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (through a link, "./x" or "../d/x" too)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.expanduser().resolve() == b.expanduser().resolve()
+
+
+def refuse_special_file(path: Path) -> None:
+    """A target that exists and is not a regular file (a folder, a device such as /dev/null, a
+    pipe) is never written over: the rename would replace it, not write into it."""
+    if path.exists() and not path.is_file():
+        kind = "một thư mục" if path.is_dir() else "không phải tệp thường (thiết bị, ống dẫn…)"
+        raise UsageError(
+            f"{path} là {kind}; dangvien không ghi đè lên đó. Hãy chọn một tên tệp khác."
+        )
+
+
 def write_atomically(path: Path, write: Callable[[str], object]) -> None:
     """Write a file through `write(temporary path)` next to the target, then rename it into
     place: a reader never sees half a file, and a failure leaves the old file as it was."""
     path = path.expanduser()
     if not path.parent.exists():
         raise DangvienError(f"Không có thư mục {path.parent} để ghi {path.name}.")
+    refuse_special_file(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

@@ -13,8 +13,11 @@ __all__ = [
     "clean",
     "collation_key",
     "fold",
+    "free_text",
     "name_key",
     "name_sort_key",
+    "printable",
+    "printable_json",
     "school_key",
     "strip_leading_truong",
 ]
@@ -57,6 +60,61 @@ def clean(value: str) -> str:
     # After the translation the only whitespace left is " ", so split() both collapses runs
     # and strips the ends.
     return " ".join(value.translate(_CLEAN_TABLE).split())
+
+
+# A terminal's escape sequences: CSI ("ESC [ … letter": erase the screen, move the cursor,
+# colours), OSC ("ESC ] … BEL or ESC \\": the window's title, links) and the other two-character
+# ones. Removed whole, so that "\x1b[2J" leaves nothing rather than "[2J".
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI (a cut-off one too)
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC
+    r"|\x1b[ -~]?"  # any other escape, or a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # CSI in its one-byte C1 form
+)
+
+
+def free_text(value: str) -> str:
+    """Text a person typed or a file brought (a note, a document number, a name), as it is
+    stored: terminal escape sequences removed whole, then `clean` (NFC; controls, direction
+    overrides and other invisible characters as one space). Printed later, it can neither
+    erase a screen nor set a window's title, nor turn a line's reading direction round."""
+    if "\x1b" in value or "\x9b" in value:
+        value = _ESCAPE_SEQUENCE.sub("", value)
+    return clean(value)
+
+
+# What `printable` shows in place of a character that would act on a terminal rather than be
+# seen: C0 controls but the line break and the tab (a message may have several lines), DEL,
+# the C1 controls, and the direction overrides and isolates.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    """Text from the database as a terminal may show it: each control character written as
+    the escape a programmer would read ("\\x1b", "\\u202e"), so an escape stored by an older
+    version shows harmlessly and visibly."""
+    if text.isprintable():  # nearly all text: no control, no format character
+        return text
+    return _UNPRINTABLE.sub(_visible, text)
+
+
+# In JSON, the C0 controls are already escaped by every encoder; these are not.
+_UNPRINTABLE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_json(text: str) -> str:
+    """JSON text with DEL, the C1 controls and the direction overrides written as \\u escapes:
+    the same JSON to a program, nothing that acts on a terminal."""
+    if text.replace("\n", " ").isprintable():  # at C speed, 3 times faster than the search
+        return text
+    return _UNPRINTABLE_IN_JSON.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+
+
+def _visible(found: re.Match[str]) -> str:
+    code = ord(found[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dangvien_cli.core.errors import DatabaseError, UsageError
+from dangvien_cli.core.exporting import refuse_special_file, same_file
 from dangvien_cli.db.engine import Location, copy_sqlite_atomically
 
 
@@ -55,10 +56,12 @@ def backup(location: Location, target: Path, *, force: bool = False) -> BackupDo
     if not source.exists():
         raise DatabaseError(f"Không có cơ sở dữ liệu {source} để sao lưu. Hãy kiểm tra --db.")
     target = target.expanduser().resolve()
-    if target == source:
-        raise UsageError("Tệp sao lưu phải khác tệp cơ sở dữ liệu đang dùng.")
+    own = [source, *(source.with_name(source.name + end) for end in ("-wal", "-shm", "-journal"))]
+    if any(same_file(target, path) for path in own):  # its -wal may hold what is not yet merged
+        raise UsageError("Tệp sao lưu phải khác tệp cơ sở dữ liệu đang dùng (và các tệp đi kèm).")
     if target.is_dir():
         raise UsageError(f"{target} là một thư mục; hãy ghi rõ tên tệp sao lưu.")
+    refuse_special_file(target)  # even with --force: /dev/null, a pipe are not backups
     if target.exists() and not force:
         raise UsageError(
             f"Tệp {target} đã có. Chọn tên khác, hoặc thêm --force để ghi đè lên tệp đó."

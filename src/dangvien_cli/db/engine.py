@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import re
 import shlex
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -193,21 +195,28 @@ def backup_sqlite(source: Path, target: Path) -> None:
     os.chmod(target, 0o600)
 
 
+# SQLite's own files beside a database being written: a killed copy leaves them too.
+_SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
 def temp_name(target: Path) -> Path:
-    """Where a copy is written before it is renamed to `target` (hidden, this process's own)."""
+    """Where a copy is written before it is renamed to `target` (hidden, this process's own):
+    ".NAME.tmp-PID", so that a later run knows whose it was."""
     return target.with_name(f".{target.name}.tmp-{os.getpid()}")
 
 
 def remove_stale_temps(target: Path) -> None:
-    """Remove copies towards `target` left by a process that was killed while writing them."""
+    """Remove copies towards `target` (and their -journal, -wal, -shm) left by a process that
+    was killed while writing them: those whose process is gone."""
     if os.name != "posix":
         return
-    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or int(pid) == os.getpid():
+    own = re.compile(rf"\.{re.escape(target.name)}\.tmp-(\d+)(?:{'|'.join(_SIDE_FILES)})?")
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.tmp-*"):
+        found = own.fullmatch(leftover.name)
+        if found is None or int(found[1]) == os.getpid():
             continue
         try:
-            os.kill(int(pid), 0)
+            os.kill(int(found[1]), 0)
         except ProcessLookupError:
             leftover.unlink(missing_ok=True)
         except OSError:
@@ -226,7 +235,7 @@ def copy_sqlite_atomically(source: Path, target: Path) -> None:
         backup_sqlite(source, temp)
         os.replace(temp, target)
     finally:
-        for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-wal", "-shm"))):
+        for leftover in (temp, *(temp.with_name(temp.name + s) for s in _SIDE_FILES)):
             leftover.unlink(missing_ok=True)
 
 

@@ -21,6 +21,7 @@ from dangvien_cli.reports.templates import (
     indents,
     is_school_report,
     party_date,
+    refuse_writing_over,
     row_label,
     scope_in_sentence,
     split_template,
@@ -123,6 +124,7 @@ def render_docx(
 
     source = find_template_file(template, DOCX_TEMPLATE, user_dir)
     _, folder = split_template(template, DOCX_TEMPLATE, user_dir)
+    refuse_writing_over(source, path)
     document = DocxTemplate(str(source))
     values = context(report, issuer=issuer, place=place, number=number)
     # autoescape: a name with "<" or "&" must stay text, not break the document's XML

@@ -21,6 +21,7 @@ from dangvien_cli.reports.templates import (
     load_html_template,
     named_students,
     party_date,
+    refuse_writing_over,
     row_label,
     summary,
     target_met,
@@ -131,6 +132,8 @@ def render_html(
     user_dir: Path | None = None,
 ) -> None:
     loaded = load_html_template(template, user_dir)
+    if loaded.filename is not None:
+        refuse_writing_over(Path(loaded.filename), path)
     try:
         page = loaded.render(**context(report))
     except jinja2.TemplateError as exc:

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from dangvien_cli.core.text import printable
 from dangvien_cli.reports.model import FIGURE_LABELS, Figures, Report
 from dangvien_cli.reports.templates import (
     SUM_NOTE,
@@ -49,7 +51,7 @@ def report_table(
 ) -> Table:
     table = Table(
         title=f"Báo cáo kết quả phát triển đảng viên trong học sinh {report.period.label}\n"
-        f"{report.scope}",
+        f"{escape(printable(report.scope))}",
         title_style="bold",
         box=box.SIMPLE_HEAD,
         padding=(0, 0),
@@ -65,7 +67,7 @@ def report_table(
         style = "red" if row.figures.at_risk else ""
         if row.level != "school":
             style = f"bold {style}".strip()
-        name = Text("  " * indent + row_label(row))
+        name = Text("  " * indent + printable(row_label(row)))  # Text: never markup
         table.add_row(name, *_cells(row.figures, keys), style=style)
     table.add_section()
     total_style = "bold red" if report.totals.at_risk else "bold"
@@ -98,11 +100,16 @@ def names_table(report: Report) -> Table:
         table.add_column(header)
     for key, student in named_students(report):
         table.add_row(
-            FIGURE_LABELS.get(key, key),
-            student.student_code or "",
-            student.full_name,
-            student.school,
-            student.class_name or "",
+            *(
+                Text(printable(cell))
+                for cell in (
+                    FIGURE_LABELS.get(key, key),
+                    student.student_code or "",
+                    student.full_name,
+                    student.school,
+                    student.class_name or "",
+                )
+            )
         )
     return table
 

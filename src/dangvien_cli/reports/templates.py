@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+import jinja2.sandbox
 
-from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.errors import DangvienError, ExitCode, UsageError
+from dangvien_cli.core.exporting import same_file
 from dangvien_cli.reports.model import FIGURE_LABELS, PERCENT_FIGURES
 
 if TYPE_CHECKING:
@@ -61,11 +63,16 @@ def split_template(
 
 def environment(user_dir: Path | None = None) -> jinja2.Environment:
     """Jinja with a ChoiceLoader: the user's folder first, the packaged templates behind it,
-    autoescape on (names come from rosters), and the filters that write figures."""
+    autoescape on (names come from rosters), and the filters that write figures.
+
+    Sandboxed: a template is a file someone may have sent (a Word report "from the province"),
+    and a plain Jinja template can reach Python itself through attributes such as
+    ``self.__init__.__globals__``. The sandbox refuses those (a SecurityError, see
+    `template_error`) and leaves everything a report needs."""
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(folder)) for folder in _search_path(user_dir)]
     )
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -89,8 +96,16 @@ def load_html_template(template: str | None, user_dir: Path | None) -> jinja2.Te
         raise template_error(name, exc) from exc
 
 
-def template_error(name: str, exc: jinja2.TemplateError) -> UsageError:
-    """A mistake in a (user's) template, as a message that says where it is."""
+def template_error(name: str, exc: jinja2.TemplateError) -> DangvienError:
+    """A mistake in a (user's) template, as a message that says where it is. A template that
+    reaches for what the sandbox refuses is not a mistake but a danger: exit 1, and no file."""
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return DangvienError(
+            f"Mẫu báo cáo {name} bị từ chối: mẫu tìm cách truy cập phần bên trong của chương "
+            "trình (có thể là mã độc). Không ghi tệp nào. Hãy dùng mẫu mặc định hoặc một mẫu "
+            "từ nguồn tin cậy.",
+            exit_code=ExitCode.FAILURE,
+        )
     where = ""
     near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
     if near:  # docxtpl: the text around the tag, since the XML line means nothing to a user
@@ -101,6 +116,15 @@ def template_error(name: str, exc: jinja2.TemplateError) -> UsageError:
     if isinstance(exc, jinja2.UndefinedError):
         detail = f"dùng một tên không có trong dữ liệu báo cáo ({detail})"
     return UsageError(f"Mẫu báo cáo {name} có lỗi{where}: {detail}")
+
+
+def refuse_writing_over(template: Path, path: Path) -> None:
+    """A report written onto its own template would destroy the template: refused."""
+    if same_file(template, path):
+        raise UsageError(
+            f"Tệp kết quả {path} chính là mẫu báo cáo {template.name}: ghi vào đó sẽ mất mẫu. "
+            "Hãy chọn tên tệp khác (--out)."
+        )
 
 
 def find_template_file(template: str | None, default: str, user_dir: Path | None) -> Path:
