@@ -242,3 +242,10 @@ def test_the_progress_bar_shows_a_file_name_with_markup_literally(monkeypatch):
         progress._progress.refresh()  # draw now, as the bar's own thread does 10 times a second
     shown = screen.getvalue()
     assert "[/]12A1[bold].xlsx" in shown and "\\x1b[2J" in shown
+
+
+def test_an_error_naming_a_typed_value_shows_its_escapes_harmlessly(run, db_path):
+    result = run("unit", "add", "Xã Mới", "--kind", "xa", "--parent", f"Tỉnh{ESC}Ma")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "Ma" in result.stderr

@@ -50,9 +50,9 @@ class ErrorFunnel(TyperGroup):
         try:
             return super().invoke(ctx)
         except DangvienError as exc:
-            from rich.markup import escape
+            from dangvien_cli.cli.common import literal
 
-            stderr_console().print(f"[bold red]Lỗi:[/] {escape(exc.message)}")
+            stderr_console().print(f"[bold red]Lỗi:[/] {literal(exc.message)}")
             raise typer.Exit(int(exc.exit_code)) from exc
         except KeyboardInterrupt:
             stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
@@ -109,9 +109,9 @@ class AppState:
 
 
 def _say_error(message: str) -> None:
-    from rich.markup import escape
+    from dangvien_cli.cli.common import literal
 
-    stderr_console().print(f"[bold red]Lỗi:[/] {escape(message)}")
+    stderr_console().print(f"[bold red]Lỗi:[/] {literal(message)}")
 
 
 def failed(exc: BaseException, app_state: AppState | None, argv: list[str]) -> int:
@@ -189,9 +189,9 @@ def _command_names(group: typer.Typer) -> set[str]:
 
 def _notify(message: str) -> None:
     # rich is imported only when there is something to say (start-up time, issue 5).
-    from rich.markup import escape
+    from dangvien_cli.cli.common import literal
 
-    stderr_console().print(escape(message))
+    stderr_console().print(literal(message))
 
 
 def state(ctx: typer.Context) -> AppState:
@@ -370,7 +370,9 @@ def main() -> None:
     try:
         _app_for(sys.argv[1:])()
     except DangvienError as exc:  # raised outside a command (e.g. in the callback)
-        stderr_console().print(f"Lỗi: {exc.message}", markup=False)
+        from dangvien_cli.core.text import printable
+
+        stderr_console().print(f"Lỗi: {printable(exc.message)}", markup=False)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         stderr_console().print("Đã dừng theo yêu cầu; phần đang làm dở không được ghi.")
