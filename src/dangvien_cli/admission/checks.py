@@ -54,6 +54,7 @@ def check(session: Session, *, sqlite: bool, as_of: date, rules: Rules) -> list[
         for kind, message in dossier_problems(info, entries.get(person_id, []), rules):
             problems.append(Problem(kind, message, info.code, info.full_name))
     problems += _replaces_problems(session, by_person)
+    problems += unit_cycle_problems(session)
     return problems
 
 
@@ -122,6 +123,29 @@ def dossier_problems(
                     f"{format_date(certain)}.",
                 )
             )
+    return out
+
+
+def unit_cycle_problems(session: Session) -> list[Problem]:
+    """Each cycle in the unit tree (an older version's merge could make one): the report and
+    `unit list` show such units at the top level until one of them is moved."""
+    from dangvien_cli.db.models import unit_t
+    from dangvien_cli.organisation.units import unit_cycles, unit_parents
+
+    cycles = unit_cycles(unit_parents(session))
+    if not cycles:
+        return []
+    names = dict(session.execute(select(unit_t.c.id, unit_t.c.name)).tuples().all())
+    out = []
+    for cycle in cycles:
+        chain = " → ".join(f"“{names[u]}”" for u in [*cycle, cycle[0]])
+        out.append(
+            Problem(
+                "unit_cycle",
+                f"Cây đơn vị thành vòng: {chain} (mỗi đơn vị nằm dưới đơn vị kế tiếp). Hãy đặt "
+                f"lại cấp trên đúng: dangvien unit move “{names[cycle[0]]}” --parent …",
+            )
+        )
     return out
 
 

@@ -1,15 +1,19 @@
 """Merging a school's SQLite file into this database: new rows added, differing values settled.
 
-The steps run in the order the rows depend on each other: the organisation (merge/organisation),
-the students (merge/students: matched by roster/identity, the same rule as an import), what hangs
-on them (merge/hanging), the targets, and the audit log (merge/audit).
+The whole file is checked first (merge/check: its schema, every value, every link between rows)
+and refused with the list of what is wrong before anything is written. Then the steps run in the
+order the rows depend on each other: the organisation (merge/organisation), the students
+(merge/students: matched by roster/identity, the same rule as an import), what hangs on them
+(merge/hanging), the targets, and the audit log (merge/audit); a merge that wrote anything ends
+with its own audit entry.
 
-May import: dangvien_cli.core, .db, .organisation and .roster (identity: the same rules as an
-import).
+May import: dangvien_cli.core, .db, .organisation, .roster (identity: the same rules as an
+import) and .admission (the names of the steps a file may hold).
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +25,8 @@ from dangvien_cli.core.errors import DangvienError, DatabaseError, UsageError
 from dangvien_cli.db.audit import Stamp
 from dangvien_cli.merge import hanging, organisation
 from dangvien_cli.merge.audit import audit
-from dangvien_cli.merge.merger import Merger
+from dangvien_cli.merge.merger import ACTION, Merger
+from dangvien_cli.merge.refusal import MergeRefusedError, Refused
 from dangvien_cli.merge.report import TABLES, Conflict, MergeReport
 from dangvien_cli.merge.source import ForeignFileError, open_source
 from dangvien_cli.merge.students import students
@@ -31,7 +36,9 @@ __all__ = [
     "TABLES",
     "Conflict",
     "ForeignFileError",
+    "MergeRefusedError",
     "MergeReport",
+    "Refused",
     "merge_file",
     "open_source",
 ]
@@ -60,7 +67,8 @@ def merge_file(
     target: Path | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> MergeReport:
-    """Bring everything in the school's file `source` into the database of `session`."""
+    """Bring everything in the school's file `source` into the database of `session`, once the
+    whole file was checked (MergeRefusedError: nothing written)."""
     if target is not None and source.resolve() == target.resolve():
         raise UsageError("Không thể hợp nhất một cơ sở dữ liệu vào chính nó.")
     report = MergeReport(source=str(source))
@@ -69,8 +77,45 @@ def merge_file(
             merger = Merger(session, conn, report, stamp=stamp)
             for step in STEPS:
                 step(merger)
+            if merger.changed:
+                _log_merge(session, source, report, stamp)
     except DangvienError:
         raise
     except (sqlite3.DatabaseError, DBAPIError) as exc:
-        raise DatabaseError(f"Không đọc được tệp {source}: {exc}.") from exc
+        # The text of a database error can quote a row's values: only its kind is said.
+        raise DatabaseError(
+            f"Hợp nhất tệp {source.name} không thành công ({_kind(exc)}); không ghi gì vào cơ sở "
+            "dữ liệu. Hãy chạy `dangvien check` trên tệp của trường và trên cơ sở dữ liệu này."
+        ) from exc
     return report
+
+
+def _log_merge(session: Session, source: Path, report: MergeReport, stamp: Stamp) -> None:
+    """The merge's own audit entry: who, when (the stamp), which file and its digest, and how
+    many rows of each table it added."""
+    from dangvien_cli.merge.schema import shown
+
+    stamp.log(
+        session,
+        action=ACTION,
+        entity="file",
+        changes={
+            "file": shown(source.name),
+            "sha256": _sha256(source),
+            "added": {t: n for t, n in report.added.items() if n},
+            "conflicts": len(report.conflicts),
+        },
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _kind(exc: Exception) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    return str(getattr(inner, "sqlite_errorname", None) or type(inner).__name__)
