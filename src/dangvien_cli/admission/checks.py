@@ -135,7 +135,7 @@ def unit_cycle_problems(session: Session) -> list[Problem]:
     cycles = unit_cycles(unit_parents(session))
     if not cycles:
         return []
-    names = dict(session.execute(select(unit_t.c.id, unit_t.c.name)).tuples().all())
+    names = {int(i): str(n) for i, n in session.execute(select(unit_t.c.id, unit_t.c.name))}
     out = []
     for cycle in cycles:
         chain = " → ".join(f"“{names[u]}”" for u in [*cycle, cycle[0]])

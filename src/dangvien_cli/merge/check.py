@@ -62,8 +62,8 @@ def _table_problems(con: sqlite3.Connection, table: str, links: Links) -> Iterat
         if row_id != rowid and "id" in values:
             wrong = True
             yield Refused(table, shown_id, "id", "không phải khóa của dòng (rowid)")
-        if wrong:  # the row is there (rows pointing at it are not orphans), but its ties
-            links.ids.setdefault(table, set()).add(rowid)  # are read only from right types
+        if wrong:  # ties are read from values of the right type; the row is there all the
+            links.present(table, rowid, values)  # same: rows pointing at it are no orphans
         else:
             yield from links.row(table, rowid, values)
 

@@ -50,6 +50,12 @@ class Links:
     person_keys: dict[int, str] = field(default_factory=dict)
     students_of: set[int] = field(default_factory=set)  # persons who are a student
 
+    def present(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        """A row refused for its values is still there: rows pointing at it are no orphans."""
+        self.ids.setdefault(table, set()).add(row_id)
+        if table == "student" and isinstance(values.get("person_id"), int):
+            self.students_of.add(values["person_id"])
+
     def row(self, table: str, row_id: int, values: dict[str, Any]) -> list[Refused]:
         """What is wrong with how this row (its values already of the right type) ties to the
         rows read before it."""

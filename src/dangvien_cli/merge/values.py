@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, TypeDecorator
 
 from dangvien_cli.admission.pipeline import STEPS
 from dangvien_cli.core.calendar import TERMS
@@ -54,6 +54,8 @@ class Rule:
 
 def _kind(column: Column[Any]) -> str:
     t = column.type
+    if isinstance(t, TypeDecorator):  # sqlmodel's AutoString and UTCDateTime
+        t = t.impl_instance
     if isinstance(t, Boolean):
         return "bool"
     if isinstance(t, Integer):
