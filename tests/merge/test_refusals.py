@@ -78,9 +78,7 @@ def tamper(db: Path, *statements: str, params: tuple[Any, ...] = ()) -> None:
 
 def state(db: Path) -> tuple[bytes, dict[str, list[tuple[Any, ...]]]]:
     """The file's bytes (with its WAL, if any) and every row of every table."""
-    data = b"".join(
-        p.read_bytes() for p in (db, db.with_name(db.name + "-wal")) if p.exists()
-    )
+    data = b"".join(p.read_bytes() for p in (db, db.with_name(db.name + "-wal")) if p.exists())
     return data, {t: query(db, f"SELECT * FROM {t} ORDER BY 1") for t in TABLES}
 
 
@@ -124,7 +122,9 @@ def test_text_in_an_integer_column(run, school, province):
 
 
 def test_a_year_out_of_range_and_a_float(run, school, province):
-    tamper(school, "UPDATE school_year SET start_year = 20245", "UPDATE enrollment SET grade = 12.5")
+    tamper(
+        school, "UPDATE school_year SET start_year = 20245", "UPDATE enrollment SET grade = 12.5"
+    )
     assert where(refused(run, province, school)) == {
         ("school_year", 1, "start_year"),
         ("enrollment", 1, "grade"),
@@ -206,9 +206,7 @@ def test_a_cycle_in_the_schools_own_unit_tree(run, school, province):
     ]
 
 
-def test_a_recursive_view_in_place_of_a_table_is_refused_without_reading_it(
-    run, school, province
-):
+def test_a_recursive_view_in_place_of_a_table_is_refused_without_reading_it(run, school, province):
     tamper(
         school,
         "DROP TABLE target",
@@ -370,11 +368,11 @@ def test_the_merge_writes_its_own_audit_entry(run, school, province):
     run.ok("--db", province, "merge", school)
     own = query(
         province,
-        "SELECT os_user, command, entity, changes FROM audit_log "
+        "SELECT os_user, command, changes FROM audit_log "
         "WHERE action = 'merge' AND entity = 'file'",
     )
     assert len(own) == 1
-    user, command, entity, changes = own[0]
+    user, command, changes = own[0]
     assert user and command.startswith("dangvien")
     assert "(hợp nhất)" not in command
     data = json.loads(changes)
@@ -391,3 +389,20 @@ def test_the_merge_writes_its_own_audit_entry(run, school, province):
     assert query(province, "SELECT COUNT(*) FROM audit_log") == count
     lines = on_json(run, province, "audit")
     assert lines[-1]["action"] == "merge" and "sha256" in lines[-1]["changes"]
+
+
+def test_a_damaged_file_is_named_by_the_kind_of_error_only(run, school, province):
+    con = sqlite3.connect(school)
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'person'").fetchone()[0]
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    with school.open("r+b") as f:  # the person table's page overwritten, its header kept
+        f.seek((root - 1) * size + 8)
+        f.write(b"\xff" * (size - 8))
+    before = state(province)
+    result = run("--db", province, "merge", school)
+    assert result.exit_code == 1, result.output
+    assert "(SQLITE_CORRUPT); không ghi gì" in result.stderr
+    for value in PERSONAL:
+        assert value not in result.output
+    assert state(province) == before
