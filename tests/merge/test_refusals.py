@@ -406,3 +406,16 @@ def test_a_damaged_file_is_named_by_the_kind_of_error_only(run, school, province
     for value in PERSONAL:
         assert value not in result.output
     assert state(province) == before
+
+
+def test_a_time_recorded_in_the_future_is_refused(run, school, province):
+    # A forged time would make every value of the file "newer" than the province's.
+    tamper(school, "UPDATE audit_log SET at = '2199-01-01 00:00:00.000000' WHERE id = 4")
+    assert refused(run, province, school) == [
+        {
+            "table": "audit_log",
+            "row": 4,
+            "column": "at",
+            "reason": "thời điểm ở sau hôm nay (đồng hồ máy của trường sai, hoặc tệp đã bị sửa)",
+        }
+    ]

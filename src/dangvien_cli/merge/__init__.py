@@ -73,7 +73,7 @@ def merge_file(
         raise UsageError("Không thể hợp nhất một cơ sở dữ liệu vào chính nó.")
     report = MergeReport(source=str(source))
     try:
-        with open_source(source) as conn:
+        with open_source(source, now=stamp.now) as conn:
             merger = Merger(session, conn, report, stamp=stamp)
             for step in STEPS:
                 step(merger)

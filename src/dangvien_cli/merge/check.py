@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from dangvien_cli.merge.links import Links
@@ -18,23 +19,28 @@ __all__ = ["PROBLEMS_MAX", "file_problems"]
 PROBLEMS_MAX: Final = 10_000  # the reading stops there: a file this wrong is refused anyway
 _NOT_MERGED: Final = frozenset({"setting"})  # each database keeps its own settings
 _FIRST: Final = -(2**63)
+_CLOCKS_DIFFER: Final = timedelta(days=2)  # a school's clock may be off; not by more
 
 
 class _Enough(Exception):
     """PROBLEMS_MAX problems found: no need to read on."""
 
 
-def file_problems(con: sqlite3.Connection) -> list[Refused]:
+def file_problems(con: sqlite3.Connection, *, now: datetime | None = None) -> list[Refused]:
     """Everything wrong with the file, in table order (at most PROBLEMS_MAX, then one line
-    saying the reading stopped)."""
+    saying the reading stopped). With `now`, a time recorded after it is wrong too: a forged
+    time would make the file's values win every conflict."""
     problems = columns_problems(con)
     if problems:
         return problems  # the rows of tables not shaped as ours cannot be read as ours
     links = Links()
+    latest = None
+    if now is not None:  # stored as UTC, in this form: compared as text
+        latest = (now.astimezone(UTC) + _CLOCKS_DIFFER).strftime("%Y-%m-%d %H:%M:%S")
     try:
         for table in TABLES:
             if table not in _NOT_MERGED:
-                for problem in _table_problems(con, table, links):
+                for problem in _table_problems(con, table, links, latest):
                     problems.append(problem)
                     if len(problems) >= PROBLEMS_MAX:
                         raise _Enough
@@ -44,7 +50,9 @@ def file_problems(con: sqlite3.Connection) -> list[Refused]:
     return problems
 
 
-def _table_problems(con: sqlite3.Connection, table: str, links: Links) -> Iterator[Refused]:
+def _table_problems(
+    con: sqlite3.Connection, table: str, links: Links, latest: str | None
+) -> Iterator[Refused]:
     rules = RULES[table]
     names = list(rules)
     for rowid, values in _scan(con, table, names):
@@ -56,6 +64,8 @@ def _table_problems(con: sqlite3.Connection, table: str, links: Links) -> Iterat
         wrong = False
         for column, value in values.items():
             reason = value_problem(rules[column], value)
+            if reason is None and latest and rules[column].kind == "datetime" and value:
+                reason = _future(value, latest)
             if reason is not None:
                 wrong = True
                 yield Refused(table, shown_id, column, reason)
@@ -66,6 +76,12 @@ def _table_problems(con: sqlite3.Connection, table: str, links: Links) -> Iterat
             links.present(table, rowid, values)  # same: rows pointing at it are no orphans
         else:
             yield from links.row(table, rowid, values)
+
+
+def _future(value: str, latest: str) -> str | None:
+    if value[:19] <= latest:
+        return None
+    return "thời điểm ở sau hôm nay (đồng hồ máy của trường sai, hoặc tệp đã bị sửa)"
 
 
 def _scan(

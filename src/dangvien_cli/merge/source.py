@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -38,9 +39,10 @@ class ForeignFileError(DangvienError):
 
 
 @contextmanager
-def open_source(path: Path) -> Iterator[Connection]:
+def open_source(path: Path, *, now: datetime | None = None) -> Iterator[Connection]:
     """A read-only connection to the school's file, at this program's schema revision, once
-    every row was checked (MergeRefusedError lists what is wrong).
+    every row was checked (MergeRefusedError lists what is wrong; with `now`, a time recorded
+    after it is wrong too).
 
     A file at an older revision is migrated in a temporary copy, never in place: the school's
     file is not ours to change. The copy is removed on every path; one left by a killed merge
@@ -60,7 +62,7 @@ def open_source(path: Path) -> Iterator[Connection]:
             read_path = Path(tmp) / "school.db"
             backup_sqlite(path, read_path)
             open_database(str(read_path)).close()  # migrates the copy, or says it is too new
-        _check(path, read_path)
+        _check(path, read_path, now)
         engine = create_engine("sqlite://", creator=lambda: _connect(read_path), poolclass=NullPool)
         try:
             with engine.connect() as conn:
@@ -80,12 +82,12 @@ def _connect(path: Path, *, deadline: float | None = None) -> sqlite3.Connection
     return con
 
 
-def _check(path: Path, read_path: Path) -> None:
+def _check(path: Path, read_path: Path, now: datetime | None) -> None:
     from dangvien_cli.merge.check import file_problems
 
     con = _connect(read_path, deadline=time.monotonic() + READ_SECONDS)
     try:
-        problems = file_problems(con)
+        problems = file_problems(con, now=now)
     except sqlite3.OperationalError as exc:
         if "interrupted" not in str(exc):
             raise
