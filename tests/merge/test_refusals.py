@@ -231,11 +231,20 @@ def test_a_trigger_an_unknown_table_and_an_unknown_column(run, school, province)
         school,
         "CREATE TRIGGER t_person AFTER UPDATE ON person BEGIN DELETE FROM milestone; END",
         "CREATE TABLE hoc_sinh_an (ten TEXT)",
+        'CREATE TABLE "x' + "\x1b" + '[2J" (ten TEXT)',  # its name shown, not run by a terminal
     )
-    assert where(refused(run, province, school)) == {("person", None, None),
-                                                     ("hoc_sinh_an", None, None)}  # fmt: skip
-    tamper(school, "DROP TRIGGER t_person", "DROP TABLE hoc_sinh_an",
-           "ALTER TABLE student ADD COLUMN ghi_chu_an TEXT")  # fmt: skip
+    assert where(refused(run, province, school)) == {
+        ("person", None, None),
+        ("hoc_sinh_an", None, None),
+        ("x\\u001b[2J", None, None),
+    }
+    tamper(
+        school,
+        "DROP TRIGGER t_person",
+        "DROP TABLE hoc_sinh_an",
+        'DROP TABLE "x' + "\x1b" + '[2J"',
+        "ALTER TABLE student ADD COLUMN ghi_chu_an TEXT",
+    )
     assert where(refused(run, province, school)) == {("student", None, "ghi_chu_an")}
 
 
