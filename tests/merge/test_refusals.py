@@ -428,3 +428,11 @@ def test_a_time_recorded_in_the_future_is_refused(run, school, province):
             "reason": "thời điểm ở sau hôm nay (đồng hồ máy của trường sai, hoặc tệp đã bị sửa)",
         }
     ]
+
+
+def test_a_refused_file_does_not_even_create_the_database(run, school, tmp_path):
+    tamper(school, "UPDATE school_year SET start_year = 'abc'")
+    fresh = tmp_path / "tinh-moi.db"
+    result = run("--db", fresh, "merge", school)
+    assert result.exit_code == 1, result.output
+    assert not fresh.exists()

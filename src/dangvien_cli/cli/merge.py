@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli import state, stdout_console
 from dangvien_cli.cli.common import print_json
 from dangvien_cli.cli.context import command_context
 
@@ -76,11 +76,20 @@ def merge_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.merge import MergeRefusedError, merge_file
+    from datetime import datetime
 
+    from dangvien_cli.db.engine import locate
+    from dangvien_cli.merge import MergeRefusedError, merge_checked, school_file
+
+    target = locate(state(ctx).db).path
     try:
-        with command_context(ctx, write=True) as c:
-            report = merge_file(c.session, source, stamp=c.stamp, target=c.db.location.path)
+        # The whole file is checked before this database is opened: a refused file leaves it
+        # as it was, and no one waits for the write lock while the file is read.
+        with (
+            school_file(source, target=target, now=datetime.now().astimezone()) as conn,
+            command_context(ctx, write=True) as c,
+        ):
+            report = merge_checked(c.session, conn, source, stamp=c.stamp)
             if dry_run:
                 report.written = False
                 c.session.rollback()

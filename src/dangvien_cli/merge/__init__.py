@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -31,6 +34,9 @@ from dangvien_cli.merge.report import TABLES, Conflict, MergeReport
 from dangvien_cli.merge.source import ForeignFileError, open_source
 from dangvien_cli.merge.students import students
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 __all__ = [
     "STEPS",
     "TABLES",
@@ -39,8 +45,10 @@ __all__ = [
     "MergeRefusedError",
     "MergeReport",
     "Refused",
+    "merge_checked",
     "merge_file",
     "open_source",
+    "school_file",
 ]
 
 # One merge, in the order the rows depend on each other.
@@ -59,6 +67,27 @@ STEPS: tuple[Callable[[Merger], None], ...] = (
 )
 
 
+@contextmanager
+def school_file(
+    source: Path, *, target: Path | None = None, now: datetime | None = None
+) -> Iterator[Connection]:
+    """The school's file, opened read-only once the whole of it was checked
+    (MergeRefusedError: nothing to write). A database error in the block (reading the file or
+    writing ours) is said by its kind alone: its text can quote a row's values."""
+    if target is not None and source.resolve() == target.resolve():
+        raise UsageError("Không thể hợp nhất một cơ sở dữ liệu vào chính nó.")
+    try:
+        with open_source(source, now=now) as conn:
+            yield conn
+    except DangvienError:
+        raise
+    except (sqlite3.DatabaseError, DBAPIError) as exc:
+        raise DatabaseError(
+            f"Hợp nhất tệp {source.name} không thành công ({_kind(exc)}); không ghi gì vào cơ sở "
+            "dữ liệu. Hãy chạy `dangvien check` trên tệp của trường và trên cơ sở dữ liệu này."
+        ) from exc
+
+
 def merge_file(
     session: Session,
     source: Path,
@@ -69,24 +98,19 @@ def merge_file(
 ) -> MergeReport:
     """Bring everything in the school's file `source` into the database of `session`, once the
     whole file was checked (MergeRefusedError: nothing written)."""
-    if target is not None and source.resolve() == target.resolve():
-        raise UsageError("Không thể hợp nhất một cơ sở dữ liệu vào chính nó.")
+    with school_file(source, target=target, now=stamp.now) as conn:
+        return merge_checked(session, conn, source, stamp=stamp)
+
+
+def merge_checked(session: Session, conn: Connection, source: Path, *, stamp: Stamp) -> MergeReport:
+    """Bring everything in the school's file, opened by school_file, into the database of
+    `session` (inside school_file's block, which says a database error by its kind alone)."""
     report = MergeReport(source=str(source))
-    try:
-        with open_source(source, now=stamp.now) as conn:
-            merger = Merger(session, conn, report, stamp=stamp)
-            for step in STEPS:
-                step(merger)
-            if merger.changed:
-                _log_merge(session, source, report, stamp)
-    except DangvienError:
-        raise
-    except (sqlite3.DatabaseError, DBAPIError) as exc:
-        # The text of a database error can quote a row's values: only its kind is said.
-        raise DatabaseError(
-            f"Hợp nhất tệp {source.name} không thành công ({_kind(exc)}); không ghi gì vào cơ sở "
-            "dữ liệu. Hãy chạy `dangvien check` trên tệp của trường và trên cơ sở dữ liệu này."
-        ) from exc
+    merger = Merger(session, conn, report, stamp=stamp)
+    for step in STEPS:
+        step(merger)
+    if merger.changed:
+        _log_merge(session, source, report, stamp)
     return report
 
 
