@@ -62,6 +62,7 @@ def check(session: Session, *, sqlite: bool, as_of: date, rules: Rules) -> list[
         for kind, message in dossier_problems(info, entries.get(person_id, []), rules):
             problems.append(Problem(kind, message, info.code, info.full_name))
     problems += _replaces_problems(session, by_person)
+    problems += unit_cycle_problems(session)
     return problems
 
 
@@ -159,6 +160,29 @@ def once_step_problems(entries: Iterable[Entry]) -> list[tuple[str, str]]:
                 f"Có {len(found)} mốc “{STEPS[step].label}” ({listed}) nhưng mỗi người vào Đảng "
                 "chỉ có một. Hãy thay từng mốc sai bằng một mốc ghi đúng ngày và số: "
                 "dangvien record … --replaces SỐ_MỐC_SAI.",
+            )
+        )
+    return out
+
+
+def unit_cycle_problems(session: Session) -> list[Problem]:
+    """Each cycle in the unit tree (an older version's merge could make one): the report and
+    `unit list` show such units at the top level until one of them is moved."""
+    from dangvien_cli.db.models import unit_t
+    from dangvien_cli.organisation.units import unit_cycles, unit_parents
+
+    cycles = unit_cycles(unit_parents(session))
+    if not cycles:
+        return []
+    names = {int(i): str(n) for i, n in session.execute(select(unit_t.c.id, unit_t.c.name))}
+    out = []
+    for cycle in cycles:
+        chain = " → ".join(f"“{names[u]}”" for u in [*cycle, cycle[0]])
+        out.append(
+            Problem(
+                "unit_cycle",
+                f"Cây đơn vị thành vòng: {chain} (mỗi đơn vị nằm dưới đơn vị kế tiếp). Hãy đặt "
+                f"lại cấp trên đúng: dangvien unit move “{names[cycle[0]]}” --parent …",
             )
         )
     return out

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dangvien_cli.cli import stdout_console
+from dangvien_cli.cli import state, stdout_console
 from dangvien_cli.cli.common import print_json
 from dangvien_cli.cli.context import command_context
 
@@ -26,7 +26,18 @@ mã thì bằng trường + họ tên + ngày sinh. Các mốc kết nạp chỉ
 trị cũ được giữ trong lịch sử (`dangvien history`). Hợp nhất lại cùng tệp không thay đổi gì.
 Tệp của trường chỉ được đọc, không bị sửa. Cả lần hợp nhất là một giao dịch.
 
-Mã thoát: 0 thành công; 1 tệp không đọc được hoặc không phải của dangvien; 2 sai cách gọi.
+Trước khi ghi, cả tệp được kiểm tra: chỉ có các bảng của dangvien (không view, không trigger),
+mỗi giá trị đúng kiểu (số nguyên, ngày có thật, JSON đọc được, tên không quá 100 ký tự và không
+có ký tự điều khiển), mọi liên kết trỏ tới dòng có trong tệp, mã không trùng, cây đơn vị không
+thành vòng và không sâu quá 20 tầng. Tệp có chỗ sai bị từ chối cả tệp (mã thoát 1, không ghi
+gì) với danh sách bảng, dòng, cột và lý do; --json in
+{"refused": [{"table", "row", "column", "reason"}]}. Một đơn vị có cấp trên khác nhau giữa
+hai bên được giữ như ở đây và báo là khác nhau. Nhật ký của trường được chép kèm dấu
+"— từ tệp … (hợp nhất)"; lần hợp nhất có ghi gì thì tự ghi một dòng nhật ký (tệp, sha256,
+số dòng thêm mỗi bảng).
+
+Mã thoát: 0 thành công; 1 tệp không đọc được, không phải của dangvien hoặc bị từ chối; 2 sai
+cách gọi.
 
 Ví dụ:
 
@@ -65,13 +76,28 @@ def merge_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    from dangvien_cli.merge import merge_file
+    from datetime import datetime
 
-    with command_context(ctx, write=True) as c:
-        report = merge_file(c.session, source, stamp=c.stamp, target=c.db.location.path)
-        if dry_run:
-            report.written = False
-            c.session.rollback()
+    from dangvien_cli.db.engine import locate
+    from dangvien_cli.merge import MergeRefusedError, merge_checked, school_file
+
+    target = locate(state(ctx).db).path
+    try:
+        # The whole file is checked before this database is opened: a refused file leaves it
+        # as it was, and no one waits for the write lock while the file is read.
+        with (
+            school_file(source, target=target, now=datetime.now().astimezone()) as conn,
+            command_context(ctx, write=True) as c,
+        ):
+            report = merge_checked(c.session, conn, source, stamp=c.stamp)
+            if dry_run:
+                report.written = False
+                c.session.rollback()
+    except MergeRefusedError as exc:
+        if not as_json:
+            raise
+        print_json(exc.as_json())  # every problem; the message shows the first ones
+        raise typer.Exit(int(exc.exit_code)) from None
     if as_json:
         print_json(report.as_json())
     else:
@@ -79,10 +105,11 @@ def merge_command(
 
 
 def _print_report(out: Console, report: MergeReport) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"[bold]Hợp nhất {escape(report.source)}[/]", title_justify="left")
+    from dangvien_cli.cli.common import literal
+
+    table = Table(title=f"[bold]Hợp nhất {literal(report.source)}[/]", title_justify="left")
     table.add_column("Bảng")
     table.add_column("Thêm mới", justify="right")
     table.add_column("Đã có", justify="right")
@@ -96,11 +123,11 @@ def _print_report(out: Console, report: MergeReport) -> None:
         for c in report.conflicts:
             data = c.as_json()
             conflicts.add_row(
-                escape(TABLE_LABELS.get(c.table, c.table)),
-                escape(c.key),
-                escape(c.field),
-                escape(json.dumps(data["ours"], ensure_ascii=False)),
-                escape(json.dumps(data["theirs"], ensure_ascii=False)),
+                literal(TABLE_LABELS.get(c.table, c.table)),
+                literal(c.key),
+                literal(c.field),
+                literal(json.dumps(data["ours"], ensure_ascii=False)),
+                literal(json.dumps(data["theirs"], ensure_ascii=False)),
                 "trong tệp (mới hơn)" if c.kept == "theirs" else "ở đây (mới hơn)",
             )
         out.print(conflicts)

@@ -122,6 +122,26 @@ def known_failure(exc: BaseException, *, database: str, waited: float) -> Dangvi
     return None
 
 
+def writing_failure(exc: BaseException) -> bool:
+    """Whether `exc` is a failure to write a database that is not about what was written: disk
+    full, read-only, no permission, locked, the wait limit, the server gone. A command that
+    turns its own database errors into a message of its own (merge) lets these through, so
+    that the funnel says what to do (known_failure)."""
+    for error in _chain(exc):
+        code = getattr(error, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in (
+            _SQLITE_FULL, _SQLITE_READONLY, _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED
+        ):  # fmt: skip
+            return True
+        state = getattr(error, "sqlstate", None)
+        if isinstance(state, str) and (
+            state in ("55P03", "40P01", "40001", "25006", "42501")
+            or state.startswith(("53", "08", "57P"))
+        ):
+            return True
+    return False
+
+
 def _chain(exc: BaseException) -> list[BaseException]:
     """`exc`, the driver's error it wraps (SQLAlchemy's `.orig`), its causes and contexts."""
     seen: list[BaseException] = []

@@ -1,10 +1,12 @@
-"""Merging the audit log: their entries with ids mapped, each copied once; and this merge's
-conflicts, logged once however often the same file is merged."""
+"""Merging the audit log: their entries with ids mapped, each copied once and marked as the
+school's (the command says from which file it came: never passed off as one of ours); and this
+merge's conflicts, logged once however often the same file is merged."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -15,12 +17,31 @@ from dangvien_cli.merge.report import plain
 from dangvien_cli.merge.source import rows
 from dangvien_cli.roster.identity import naive
 
-__all__ = ["audit"]
+__all__ = ["MARK", "audit", "marked", "unmarked"]
+
+MARK = " — từ tệp {} (hợp nhất)"  # after the command of an entry copied from a school's file
+_MARK_HEAD, _MARK_TAIL = MARK.split("{}")
+
+
+def marked(command: str | None, file_name: str) -> str:
+    """The command of an entry copied from the school's file `file_name`."""
+    return f"{command or ''}{MARK.format(file_name)}"
+
+
+def unmarked(command: str | None) -> str | None:
+    """The command as the school's database had it, before this database marked it copied."""
+    if command is None or not command.endswith(_MARK_TAIL):
+        return command
+    head, sep, _ = command.rpartition(_MARK_HEAD)
+    return (head or None) if sep else command
 
 
 def audit(m: Merger) -> None:
     """Their audit log, with ids mapped; an entry already here is not copied again."""
+    from dangvien_cli.merge.schema import shown
+
     a = audit_t.c
+    source = shown(Path(m.report.source).name)
     maps = {"student": m.students, "milestone": m.milestones, "unit": m.units,
             "school": m.schools}  # fmt: skip
     theirs = rows(m.src, audit_t)
@@ -51,7 +72,7 @@ def audit(m: Merger) -> None:
             m.same(audit_t)
             continue
         existing.add(key)
-        new.append(values)
+        new.append({**values, "command": marked(values["command"], source)})
     # The conflicts of this merge are logged once, however often the same file is merged.
     logged = {
         _audit_key({**dict(r._mapping), "at": None})
@@ -74,7 +95,7 @@ def _audit_key(row: dict[str, Any]) -> str:
             row.get("action"),
             row.get("entity"),
             row.get("entity_id"),
-            row.get("command") if row.get("action") != ACTION else None,
+            unmarked(row.get("command")) if row.get("action") != ACTION else None,
             plain(row.get("changes")),
         ],
         sort_keys=True,

@@ -47,7 +47,7 @@ def enrollments(m: Merger) -> None:
             student_id=sid,
         )  # fmt: skip
         if newer:
-            m.s.execute(
+            m.write(
                 update(enrollment_t)
                 .where(enrollment_t.c.id == found["id"])
                 .values(class_name=row["class_name"], grade=row["grade"], batch_id=batch)
@@ -83,7 +83,7 @@ def results(m: Merger) -> None:
             student_id=sid,
         )
         if newer:
-            m.s.execute(
+            m.write(
                 update(result_t)
                 .where(result_t.c.id == found["id"])
                 .values(**theirs, batch_id=batch)
@@ -129,7 +129,7 @@ def youth(m: Merger) -> None:
         )  # fmt: skip
         if newer:
             values = {k: row[k] for k in ("is_member", "joined_on", "roster_year", "roster_term")}
-            m.s.execute(
+            m.write(
                 update(youth_t).where(youth_t.c.id == found["id"]).values(**values, batch_id=batch)
             )
             if sid is not None:

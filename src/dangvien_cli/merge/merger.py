@@ -18,6 +18,7 @@ from dangvien_cli.roster.identity import EPOCH, naive
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+    from sqlalchemy.sql import Executable
 
 __all__ = ["ACTION", "Merger"]
 
@@ -52,14 +53,21 @@ class Merger:
         self.our_student_time: dict[int, datetime] = {}
         self.keys: dict[int, str] = {}  # their student id → how the summary names the student
         self.audits: list[dict[str, Any]] = []
+        self.changed = False  # whether anything was written: a merge that was is audited
 
     # -- helpers -------------------------------------------------------------------------------
     def insert(self, table: Table, values: dict[str, Any]) -> int:
+        self.changed = True
         values = {k: v for k, v in values.items() if k != "id"}
         new_id = self.s.execute(insert(table).returning(table.c.id), values).scalar_one()
         if table.name in self.report.added:  # a person is counted with their student
             self.report.added[table.name] += 1
         return int(new_id)
+
+    def write(self, statement: Executable) -> None:
+        """An update of our rows."""
+        self.changed = True
+        self.s.execute(statement)
 
     def same(self, table: Table) -> None:
         self.report.unchanged[table.name] += 1
@@ -120,9 +128,7 @@ class Merger:
         return str(name)
 
     def touch(self, our_student: int) -> None:
-        self.s.execute(
-            update(student_t).where(student_t.c.id == our_student).values(roster_hash=None)
-        )
+        self.write(update(student_t).where(student_t.c.id == our_student).values(roster_hash=None))
 
     def ours_for(self, table: Table, col: str, ids: list[int]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []

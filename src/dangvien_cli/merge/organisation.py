@@ -17,34 +17,61 @@ __all__ = ["batches", "schools", "targets", "units", "years"]
 
 
 def units(m: Merger) -> None:
+    """Their units, each under its parent: a new unit is added; a unit we have keeps our parent.
+    Ours without a parent takes theirs, unless that would put it under itself (the school's tree
+    the other way round): a parent that differs is a conflict, never a cycle."""
     theirs = rows(m.src, unit_t)
     ours = {r.name_key: r for r in m.s.execute(select(unit_t))}
+    parents = {int(r.id): r.parent_id for r in ours.values()}
+    names = {int(r.id): str(r.name) for r in ours.values()}
     by_id = {r["id"]: r for r in theirs}
-    done: set[int] = set()
-
-    def place(row: dict[str, Any]) -> None:
-        if row["id"] in done:
-            return
-        done.add(row["id"])
-        parent = by_id.get(row["parent_id"]) if row["parent_id"] is not None else None
-        if parent is not None:
-            place(parent)
+    for row in _parents_first(theirs, by_id):
         parent_id = m.units.get(row["parent_id"]) if row["parent_id"] is not None else None
         found = ours.get(row["name_key"])
         if found is None:
-            m.units[row["id"]] = m.insert(unit_t, {**row, "parent_id": parent_id})
-            return
-        m.units[row["id"]] = int(found.id)
-        if found.parent_id is None and parent_id is not None:
-            m.s.execute(update(unit_t).where(unit_t.c.id == found.id).values(parent_id=parent_id))
-        elif parent_id is not None and found.parent_id != parent_id:
-            m.report.conflicts.append(
-                Conflict("unit", row["name"], "parent_id", found.parent_id, parent_id, "ours")
-            )
+            new_id = m.insert(unit_t, {**row, "parent_id": parent_id})
+            m.units[row["id"]] = new_id
+            parents[new_id], names[new_id] = parent_id, row["name"]
+            continue
+        m.units[row["id"]] = our_id = int(found.id)
+        ours_parent = parents.get(our_id)
+        if ours_parent is None and parent_id is not None and not _above(parents, our_id, parent_id):
+            m.write(update(unit_t).where(unit_t.c.id == our_id).values(parent_id=parent_id))
+            parents[our_id] = parent_id
+        elif parent_id is not None and ours_parent != parent_id:
+            shown = (names.get(ours_parent) if ours_parent else None, names.get(parent_id))
+            m.report.conflicts.append(Conflict("unit", row["name"], "parent", *shown, "ours"))
         m.same(unit_t)
 
+
+def _parents_first(
+    theirs: list[dict[str, Any]], by_id: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Their units, each after its parent (the file was checked: a tree, a few levels deep)."""
+    done: set[int] = set()
+    out: list[dict[str, Any]] = []
     for row in theirs:
-        place(row)
+        chain = []
+        node: dict[str, Any] | None = row
+        while node is not None and node["id"] not in done:
+            chain.append(node)
+            done.add(node["id"])
+            node = by_id.get(node["parent_id"]) if node["parent_id"] is not None else None
+        out += reversed(chain)
+    return out
+
+
+def _above(parents: dict[int, Any], unit_id: int, candidate: int) -> bool:
+    """Whether `unit_id` is `candidate` or above it in our tree (so that `candidate` cannot
+    become its parent)."""
+    seen: set[int] = set()
+    node: int | None = candidate
+    while node is not None and node not in seen:
+        if node == unit_id:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
 
 
 def schools(m: Merger) -> None:
@@ -62,7 +89,7 @@ def schools(m: Merger) -> None:
         if found.party_cell is None and row["party_cell"] is not None:
             fill["party_cell"] = row["party_cell"]
         if fill:
-            m.s.execute(update(school_t).where(school_t.c.id == found.id).values(fill))
+            m.write(update(school_t).where(school_t.c.id == found.id).values(fill))
         if unit_id is not None and found.unit_id not in (None, unit_id):
             m.report.conflicts.append(
                 Conflict("school", row["name"], "unit_id", found.unit_id, unit_id, "ours")
@@ -128,7 +155,7 @@ def targets(m: Merger) -> None:
             list(mine), list(theirs), theirs_newer=newer, student_id=None,
         )  # fmt: skip
         if newer:
-            m.s.execute(
+            m.write(
                 update(target_t)
                 .where(t.id == found.id)
                 .values(class_target=theirs[0], admitted_target=theirs[1],

@@ -146,7 +146,7 @@ def _student_values(
             if theirs_newer:
                 student_vals[f] = value
     if person_vals:
-        m.s.execute(update(person_t).where(person_t.c.id == found["person_id"]).values(person_vals))
+        m.write(update(person_t).where(person_t.c.id == found["person_id"]).values(person_vals))
     if person_vals or student_vals:
         # A roster-held value changed: the next import of the same row must not skip it.
         # updated_at takes their time, so that merging the same file again is a no-op.
@@ -154,7 +154,7 @@ def _student_values(
             "roster_hash": None,
             "updated_at": row["updated_at"] or row["created_at"],
         }
-        m.s.execute(update(student_t).where(student_t.c.id == our_id).values(student_vals))
+        m.write(update(student_t).where(student_t.c.id == our_id).values(student_vals))
     else:
         m.same(student_t)
 

@@ -58,6 +58,33 @@ def descendant_units(session: Session, unit_id: int) -> set[int]:
     return out
 
 
+def unit_cycles(parents: dict[int, int | None]) -> list[list[int]]:
+    """The cycles of a unit tree given as unit id → parent id: each cycle's units, from its
+    smallest id up the parent links. A tree has none; an older version's merge could make one."""
+    done: set[int] = set()
+    out: list[list[int]] = []
+    for start in sorted(parents):
+        path: dict[int, int] = {}  # unit → its place on the path walked from `start`
+        node: int | None = start
+        while node is not None and node not in done and node not in path:
+            path[node] = len(path)
+            node = parents.get(node)
+        if node is not None and node in path:  # came back onto this walk: a cycle
+            cycle = list(path)[path[node] :]
+            first = cycle.index(min(cycle))
+            out.append(cycle[first:] + cycle[:first])
+        done.update(path)
+    return out
+
+
+def unit_parents(session: Session) -> dict[int, int | None]:
+    """unit id → its parent's id, for every unit."""
+    return {
+        int(i): None if p is None else int(p)
+        for i, p in session.execute(select(unit_t.c.id, unit_t.c.parent_id))
+    }
+
+
 def schools_under(session: Session, unit_id: int) -> set[int]:
     units = descendant_units(session, unit_id)
     return {
@@ -121,9 +148,14 @@ def unit_tree(session: Session) -> tuple[dict[int, UnitNode], dict[int | None, l
             select(unit_t.c.id, unit_t.c.name, unit_t.c.kind, unit_t.c.parent_id)
         )
     }
+    # A cycle (made by an older version's merge; `check` reports it) is cut at its smallest
+    # unit, shown at the top level: every unit appears once and no walk goes round forever.
+    parents = {i: n.parent_id if n.parent_id in nodes else None for i, n in nodes.items()}
+    for cycle in unit_cycles(parents):
+        parents[cycle[0]] = None
     children: dict[int | None, list[int]] = {}
-    for node in nodes.values():
-        children.setdefault(node.parent_id, []).append(node.id)
+    for uid, parent in parents.items():
+        children.setdefault(parent, []).append(uid)
     for ids in children.values():
         ids.sort(key=lambda i: collation_key(nodes[i].name))
     return nodes, children
