@@ -215,6 +215,37 @@ def test_a_full_disk_says_so_and_what_to_do(
     con.close()
 
 
+def test_a_full_disk_during_a_merge_says_so_not_that_the_schools_file_failed(
+    run: Any, tmp_path: Path, db_path: Path, max_pages: list[int]
+) -> None:
+    """merge says a school file's database errors in its own words; a full disk under the
+    province's database is not the school's fault and gets the funnel's message."""
+    school = tmp_path / "truong.db"
+    many = [SECRET] + [
+        Kid(f"97{i:08d}", f"Sùng Thị {GIVEN[i % 20]} {GIVEN[i // 20]}", dt.date(2007, 5, 1))
+        for i in range(400)
+    ]
+    roster = plain_roster(tmp_path / "ca-truong.xlsx", many).path
+    run.ok(
+        "--db", school, "import", roster, "--school", "THPT Bình Lư", "--school-year", "2024-2025"
+    )
+    first_import(run, tmp_path)
+    with sqlite3.connect(db_path) as con:
+        pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.close()
+    max_pages.append(pages + 2)
+
+    result = run("merge", school)
+
+    assert result.exit_code == 1, result.output
+    assert "Ổ đĩa đã đầy" in said(result)
+    assert "không thành công" not in said(result)
+    assert_private(result.stdout, result.stderr)
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("SELECT count(*) FROM person").fetchone()[0] == 1
+    con.close()
+
+
 @contextmanager
 def read_only(path: Path) -> Iterator[None]:
     """`path` made read-only for real: chmod for a user, the immutable flag for root (whom

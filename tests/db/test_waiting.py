@@ -175,3 +175,27 @@ def test_a_database_another_program_keeps_locked_says_so(school: Path) -> None:
     assert "đang bị khóa vì một người khác đang ghi" in said and "Hãy thử lại" in said
     assert "Traceback" not in err and "OperationalError" not in err
     assert out == ""
+
+
+def test_a_merge_behind_another_writer_gives_the_waiting_message_not_its_own(
+    run: Any, tmp_path: Path, school: Path
+) -> None:
+    """merge turns the errors of a school's file into its own message; a province database
+    locked by a colleague is not one of those: it ends as every writer's wait does."""
+    province = tmp_path / "tinh.db"
+    run.ok("--db", province, "unit", "add", "Tỉnh Lai Châu", "--kind", "tinh")
+    holder = hold_write_lock(province)
+    try:
+        waiting = dangvien(province, "--wait", "2", "merge", school)
+        out, err = waiting.communicate(timeout=60)
+    finally:
+        holder.rollback()
+        holder.close()
+
+    assert waiting.returncode == 1, (out, err)
+    said = flat(err)
+    assert "Đã chờ 2 giây" in said and "chưa ghi gì" in said, said
+    assert "không thành công" not in said
+    with sqlite3.connect(province) as con:
+        assert con.execute("SELECT count(*) FROM student").fetchone()[0] == 0
+    con.close()
