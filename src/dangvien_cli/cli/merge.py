@@ -36,8 +36,12 @@ hai bên được giữ như ở đây và báo là khác nhau. Nhật ký của
 "— từ tệp … (hợp nhất)"; lần hợp nhất có ghi gì thì tự ghi một dòng nhật ký (tệp, sha256,
 số dòng thêm mỗi bảng).
 
+Một học sinh của tệp mang mã của một học sinh trường khác ở đây: cùng họ tên và ngày sinh
+là chuyển trường (lấy theo bên mới hơn); khác người thì học sinh đó (cùng các mốc, kết quả của
+em) không được hợp nhất, được báo tên trường và mã, --json thêm "held_back", mã thoát 3.
+
 Mã thoát: 0 thành công; 1 tệp không đọc được, không phải của dangvien hoặc bị từ chối; 2 sai
-cách gọi.
+cách gọi; 3 đã hợp nhất nhưng có học sinh chưa hợp nhất được (mã trùng với trường khác).
 
 Ví dụ:
 
@@ -102,6 +106,10 @@ def merge_command(
         print_json(report.as_json())
     else:
         _print_report(stdout_console(), report)
+    if report.held_back:
+        from dangvien_cli.core.errors import ExitCode
+
+        raise typer.Exit(int(ExitCode.ROWS_REJECTED))
 
 
 def _print_report(out: Console, report: MergeReport) -> None:
@@ -133,6 +141,8 @@ def _print_report(out: Console, report: MergeReport) -> None:
         out.print(conflicts)
     else:
         out.print("Không có giá trị nào khác nhau giữa hai bên.")
+    for held in report.held_back:
+        out.print(f"[yellow]Chưa hợp nhất:[/] {literal(held.line())}")
     if not report.written:
         out.print("[yellow]Chạy thử (--dry-run): không ghi gì vào cơ sở dữ liệu.[/]")
 

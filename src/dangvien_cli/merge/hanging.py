@@ -28,6 +28,8 @@ def enrollments(m: Merger) -> None:
         for r in m.ours_for(enrollment_t, "student_id", sorted(set(m.students.values())))
     }
     for row in rows(m.src, enrollment_t):
+        if row["student_id"] in m.held_students:
+            continue
         sid, yid = m.students[row["student_id"]], m.years[row["school_year_id"]]
         batch = m.batch(row["batch_id"])
         found = ours.get((sid, yid))
@@ -61,6 +63,8 @@ def results(m: Merger) -> None:
         for r in m.ours_for(result_t, "student_id", sorted(set(m.students.values())))
     }
     for row in rows(m.src, result_t):
+        if row["student_id"] in m.held_students:
+            continue
         sid, yid = m.students[row["student_id"]], m.years[row["school_year_id"]]
         batch = m.batch(row["batch_id"])
         found = ours.get((sid, yid, row["term"]))
@@ -110,6 +114,8 @@ def youth(m: Merger) -> None:
     }
     person_student = {p: s for s, p in pairs(m.src)}
     for row in rows(m.src, youth_t):
+        if row["person_id"] in m.held_people and row["person_id"] not in m.people:
+            continue
         pid = m.people[row["person_id"]]
         batch = m.batch(row["batch_id"])
         found = ours.get(pid)
@@ -141,6 +147,8 @@ def milestones(m: Merger) -> None:
     for r in m.ours_for(milestone_t, "person_id", sorted(set(m.people.values()))):
         ours.setdefault(_milestone_key(r, r["person_id"]), int(r["id"]))
     for row in rows(m.src, milestone_t):
+        if row["person_id"] in m.held_people and row["person_id"] not in m.people:
+            continue
         pid = m.people[row["person_id"]]
         key = _milestone_key(row, pid)
         found = ours.get(key)

@@ -54,6 +54,9 @@ class Merger:
         self.keys: dict[int, str] = {}  # their student id → how the summary names the student
         self.audits: list[dict[str, Any]] = []
         self.changed = False  # whether anything was written: a merge that was is audited
+        # Their students (and people) held back (report.held_back): nothing of theirs is taken.
+        self.held_students: set[int] = set()
+        self.held_people: set[int] = set()
 
     # -- helpers -------------------------------------------------------------------------------
     def insert(self, table: Table, values: dict[str, Any]) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["TABLES", "Conflict", "MergeReport", "plain"]
+__all__ = ["TABLES", "Conflict", "HeldBack", "MergeReport", "plain"]
 
 TABLES = ("unit", "school", "school_year", "import_batch", "student", "enrollment",
           "term_result", "youth_union", "milestone", "target", "audit_log")  # fmt: skip
@@ -33,21 +33,47 @@ class Conflict:
         }
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """A student of the school's file not taken in, with all that hangs on them: their code is
+    another school's student here, and name and birth say it is someone else (not a transfer).
+    Nothing of our student is said."""
+
+    student_code: str
+    row: int  # the student's id in the school's file
+    school: str  # the school of the file's student
+
+    def as_json(self) -> dict[str, Any]:
+        return {"student_code": self.student_code, "row": self.row, "school": self.school}
+
+    def line(self) -> str:
+        return (
+            f"Mã {self.student_code} (bảng student, dòng id {self.row}, {self.school}) đã là mã "
+            "của một học sinh khác ở trường khác trong cơ sở dữ liệu này, khác họ tên hoặc ngày "
+            "sinh: học sinh này và các mốc, kết quả của em chưa được hợp nhất. Hãy kiểm tra mã "
+            "với hai trường, sửa mã sai (dangvien import danh sách đã sửa) rồi hợp nhất lại."
+        )
+
+
 @dataclass
 class MergeReport:
     source: str
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
     conflicts: list[Conflict] = field(default_factory=list)
+    held_back: list[HeldBack] = field(default_factory=list)
     written: bool = True
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "source": self.source,
             "added": self.added,
             "unchanged": self.unchanged,
             "conflicts": [c.as_json() for c in self.conflicts],
         }
+        if self.held_back:  # only then: a merge without any keeps the JSON it always had
+            out["held_back"] = [h.as_json() for h in self.held_back]
+        return out
 
 
 def plain(value: Any) -> Any:

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 
 from dangvien_cli.core.seq import chunks
-from dangvien_cli.db.models import audit_t, person_t, student_t
+from dangvien_cli.db.models import audit_t, person_t, school_t, student_t
 from dangvien_cli.merge.merger import ACTION, Merger
+from dangvien_cli.merge.report import HeldBack
 from dangvien_cli.roster.identity import (
     EPOCH,
     Said,
@@ -18,6 +19,7 @@ from dangvien_cli.roster.identity import (
     Who,
     incoming_wins,
     naive,
+    same_person,
     stored_birth_key,
 )
 
@@ -70,6 +72,9 @@ def students(m: Merger) -> None:
         m.keys[row["id"]] = key
         who = their_who(row, school_id)
         found = index.find(who)
+        if found is not None and _someone_else(found, who):
+            _hold_back(m, row, school_id)
+            continue
         their_time = max(naive(row["created_at"]), their_times.get(row["id"], EPOCH))
         m.their_student_time[row["id"]] = their_time
         if found is None:
@@ -86,6 +91,24 @@ def students(m: Merger) -> None:
         m.our_student_time[int(found["id"])] = our_time
         newer = incoming_wins(Said(at=our_time), Said(at=their_time))
         _student_values(m, row, found, key, school_id, newer)
+
+
+def _someone_else(found: dict[str, Any], who: Who) -> bool:
+    """Their student has the code of one of ours at another school, and name and birth say it
+    is another person: a mistyped code at one of the schools, not a transfer (as an import
+    refuses such a row, roster/writer)."""
+    if not who.code or found["school_id"] == who.school_id:
+        return False
+    ours = Who(found["student_code"], int(found["school_id"]), found["name_key"],
+               stored_birth_key(found))  # fmt: skip
+    return not same_person(ours, who)
+
+
+def _hold_back(m: Merger, row: dict[str, Any], school_id: int) -> None:
+    name = m.s.execute(select(school_t.c.name).where(school_t.c.id == school_id)).scalar_one()
+    m.report.held_back.append(HeldBack(str(row["student_code"]), int(row["id"]), str(name)))
+    m.held_students.add(int(row["id"]))
+    m.held_people.add(int(row["person_id"]))
 
 
 def _add_student(m: Merger, row: dict[str, Any], school_id: int) -> None:
