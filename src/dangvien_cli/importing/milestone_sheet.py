@@ -194,7 +194,8 @@ class _Sheet:
                     row,
                     fields["full_name"],
                     written,
-                    f"Mã {code} là của {info.full_name}, không phải {written}. Hãy kiểm tra mã.",
+                    f"Mã {code} là của một học sinh có họ tên khác với “{written}” trong cơ sở "
+                    "dữ liệu. Hãy kiểm tra mã (dangvien students --search để tìm đúng mã).",
                 )
                 return None
         return info
