@@ -20,12 +20,12 @@ May import: dangvien_cli.core, .db, .organisation, .roster and .admission."""
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dangvien_cli.core.files import sha256_of
 from dangvien_cli.importing.plans import ImportOptions, plan_tables
 from dangvien_cli.importing.reader import Sheet, read_workbook
 from dangvien_cli.importing.reports import (
@@ -57,14 +57,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def import_file(

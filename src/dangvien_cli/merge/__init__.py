@@ -13,7 +13,6 @@ import) and .admission (the names of the steps a file may hold).
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from dangvien_cli.core.errors import DangvienError, DatabaseError, UsageError, writing_failure
+from dangvien_cli.core.files import sha256_of
 from dangvien_cli.db.audit import Stamp
 from dangvien_cli.merge import hanging, organisation
 from dangvien_cli.merge.audit import audit
@@ -127,19 +127,11 @@ def _log_merge(session: Session, source: Path, report: MergeReport, stamp: Stamp
         entity="file",
         changes={
             "file": shown(source.name),
-            "sha256": _sha256(source),
+            "sha256": sha256_of(source),
             "added": {t: n for t, n in report.added.items() if n},
             "conflicts": len(report.conflicts),
         },
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _kind(exc: Exception) -> str:
