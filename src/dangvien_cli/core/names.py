@@ -1,5 +1,5 @@
-"""Whether a value can be a person's name: the check every way a name comes in (an import's
-cell, a merged school file, a command-line option) goes through, so each refuses the same."""
+"""Whether a value can be a person's name: the check both ways a student's name comes in (an
+import's cell, a merged school file) go through, so each refuses the same."""
 
 from __future__ import annotations
 
