@@ -17,17 +17,14 @@ to 535 MB, see benchmarks/make_roster.py) and refuse a small file that expands a
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from dangvien_cli.importing.grids import (
-    Uncached,
-    check_ods,
-    check_xlsx_sheets,
-)
+from dangvien_cli.importing.grids import Budget, Uncached
 from dangvien_cli.importing.grids import count_text as _count
 from dangvien_cli.importing.grids import refuse as _refuse
 from dangvien_cli.importing.grids import shorten as _short
@@ -46,14 +43,16 @@ _MB = 1024**2
 class Inspection:
     """What the guard learnt while checking a file, for the reader."""
 
-    kind: str  # xlsx | xlsb | ods | xls
+    kind: str  # xlsx | ods | xls
     uncached: list[Uncached] = field(default_factory=list)
+    budget: Budget | None = None  # what the sheets ask of the reader (None: not measured)
 
 
-def inspect_ole(path: Path, size: int) -> Inspection:
+def inspect_ole(path: Path, data: bytes) -> Inspection:
     """A .xls (OLE compound file): not compressed, so its size is what calamine reads. A file
     cut short is known from its header (the sectors it names lie past its end); one protected
     by a password to open has a FILEPASS record right after the workbook's first record."""
+    size = len(data)
     if size > MAX_XLS_BYTES:
         raise _refuse(
             path,
@@ -61,8 +60,9 @@ def inspect_ole(path: Path, size: int) -> Inspection:
             "chứa tối đa 65.536 dòng, danh sách thật nhỏ hơn nhiều). Hãy kiểm tra lại tệp, "
             "hoặc mở bằng Excel và lưu lại dạng .xlsx.",
         )
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
+    head = data[: 1 << 20]
+    if _is_encrypted_package(data):
+        raise _refuse(path, PASSWORD)
     if _ole_cut_short(head, size):
         raise _refuse(
             path,
@@ -71,7 +71,14 @@ def inspect_ole(path: Path, size: int) -> Inspection:
         )
     if _xls_filepass(head):
         raise _refuse(path, PASSWORD)
-    return Inspection(kind="xls")
+    from dangvien_cli.importing.biff import measure_xls
+
+    return Inspection(kind="xls", budget=measure_xls(path, data))
+
+
+def _is_encrypted_package(data: bytes) -> bool:
+    """An encrypted .xlsx is an OLE file holding an 'EncryptedPackage' stream."""
+    return "EncryptedPackage".encode("utf-16-le") in data[: 1 << 20]
 
 
 def _ole_cut_short(head: bytes, size: int) -> bool:
@@ -100,10 +107,10 @@ def _xls_filepass(head: bytes) -> bool:
     return head[following : following + 2] == b"\x2f\x00"
 
 
-def inspect_zip(path: Path) -> Inspection:
+def inspect_zip(path: Path, data: bytes) -> Inspection:
     """Check a zip-based workbook (.xlsx, .xlsm, .ods) from its directory, then its grids."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
         raise _refuse(
             path,
@@ -118,9 +125,14 @@ def inspect_zip(path: Path) -> Inspection:
         kind = _kind(path, archive, names)
         inspection = Inspection(kind=kind)
         if kind == "xlsx":
-            inspection.uncached += check_xlsx_sheets(path, archive)
+            from dangvien_cli.importing.sheet_walk import measure_xlsx
+
+            inspection.budget = measure_xlsx(path, archive)
+            inspection.uncached = inspection.budget.uncached
         elif kind == "ods":
-            check_ods(path, archive)
+            from dangvien_cli.importing.ods_walk import measure_ods
+
+            inspection.budget = measure_ods(path, archive)
         return inspection
 
 
@@ -176,7 +188,12 @@ def _kind(path: Path, archive: zipfile.ZipFile, names: set[str]) -> str:
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
-        return "xlsb"
+        # The binary workbook: its grids cannot be measured before calamine reads them.
+        raise _refuse(
+            path,
+            "đây là sổ làm việc nhị phân của Excel (.xlsb), dạng dangvien không đọc. Hãy mở "
+            "bằng Excel và lưu lại dạng .xlsx (Tệp → Lưu thành → Sổ làm việc Excel).",
+        )
     mimetype = ""
     if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
         mimetype = archive.read("mimetype").decode("ascii", "replace").strip()

@@ -1,0 +1,72 @@
+"""The reader's last line of defence: calamine tries the file in a child process first.
+
+The guard (importing.guard) refuses what it can measure. Whatever it misses — a way to make the
+Rust reader allocate without bound, a panic, an endless loop — must not take the tool down, so
+before calamine reads a file in the tool's own process, a child process reads the same bytes
+under a memory limit (RLIMIT_AS, POSIX) and a time limit (the parent waits, then kills it). A
+child that dies, runs out of memory or of time makes the file refused: "tệp quá lớn hoặc hỏng".
+
+On Windows there is no RLIMIT_AS in the standard library: the time limit still holds, and the
+guard's limits are the defence against memory (README).
+
+The cost is one Python start (with only python-calamine imported) plus one more read by calamine:
+about 0.1 s for a class's roster (benchmarks/README).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dangvien_cli.core.errors import UnreadableFileError
+from dangvien_cli.importing.grids import Budget
+
+CHILD = Path(__file__).with_name("probe_child.py")
+BASE_MEMORY = 384 * 1024**2  # the child's own Python and calamine, with room to spare
+MEMORY_PER_CELL = 80  # calamine's cell is 32 bytes; its vectors grow by doubling
+BASE_SECONDS = 20.0
+CELLS_PER_SECOND = 250_000  # calamine reads about a million cells a second here
+
+
+def memory_limit(budget: Budget | None, size: int) -> int:
+    area = budget.area if budget else 0
+    text = budget.text if budget else 0
+    return BASE_MEMORY + MEMORY_PER_CELL * area + 2 * text + 4 * size
+
+
+def time_limit(budget: Budget | None, size: int) -> float:
+    area = budget.area if budget else 0
+    return BASE_SECONDS + area / CELLS_PER_SECOND + size / (2 * 1024**2)
+
+
+def too_big_or_broken(path: Path, what: str) -> UnreadableFileError:
+    return UnreadableFileError(
+        f"{path.name}: tệp quá lớn hoặc hỏng: trình đọc bảng tính {what} khi đọc thử tệp, nên "
+        "tệp không được nhập (không có gì được ghi). Hãy mở tệp bằng Excel, kiểm tra rồi lưu "
+        "lại; nếu tệp rất lớn, hãy chia thành nhiều tệp nhỏ hơn."
+    )
+
+
+def try_read(path: Path, data: bytes, budget: Budget | None) -> None:
+    """Read `data` with calamine in a child process; refuses the file if the child fails."""
+    child = subprocess.Popen(
+        [sys.executable, "-I", str(CHILD), str(memory_limit(budget, len(data)))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        child.communicate(data, timeout=time_limit(budget, len(data)))
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        raise too_big_or_broken(path, "chạy quá thời gian cho phép") from None
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    if child.returncode == 3:
+        raise too_big_or_broken(path, "cần nhiều bộ nhớ hơn giới hạn")
+    if child.returncode != 0:
+        raise too_big_or_broken(path, f"dừng bất thường (mã {child.returncode})")
