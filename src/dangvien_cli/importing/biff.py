@@ -4,8 +4,11 @@ A .xls is an OLE compound file whose "Workbook" (or "Book") stream holds one sub
 records per sheet. calamine builds each sheet as a full rectangle, so 30 sheets reaching IV65536
 ask for 500 million cells. The stream is found by walking the compound file's own tables (the
 sector chains are followed at most once each, so a loop ends the walk), then every record is
-read once: each sheet's DIMENSIONS record and the row and column of every cell record count,
-the larger winning, into the workbook's Budget (importing.grids).
+read once: the row and column of every cell record that holds a value count into the
+workbook's Budget (importing.grids). A sheet's DIMENSIONS record is not trusted, either way:
+calamine builds the rectangle from the cells (measured: DIMENSIONS saying IV65536 over one cell
+gives a 1 × 1 sheet), and a file may declare less than it holds. Blank cells (BLANK, MULBLANK:
+a format without a value) are left out, as calamine leaves them.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 from dangvien_cli.importing.grids import Budget, refuse
 
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
-_BOF, _EOF, _DIMENSIONS, _MERGED, _BOUNDSHEET = 0x0809, 0x000A, 0x0200, 0x00E5, 0x0085
+_BOF, _EOF, _MERGED, _BOUNDSHEET = 0x0809, 0x000A, 0x00E5, 0x0085
 # Records that hold one cell: row (2 bytes), column (2 bytes) first.
 _CELL = {0x0203, 0x00FD, 0x027E, 0x0204, 0x0205, 0x0006, 0x00D6, 0x0201}
 _MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column (2 bytes)
@@ -143,12 +146,6 @@ class _BiffWalk:
                 self.budget.add_cells(self.cells)
         elif kind == _BOUNDSHEET and self.substream == 0:
             self.names.append(_sheet_name(body))
-        elif kind == _DIMENSIONS and len(body) >= 10 and self.substream > 0:
-            if len(body) >= 14:
-                _, rows, _, cols = struct.unpack_from("<IIHH", body)
-            else:
-                _, rows, _, cols = struct.unpack_from("<HHHH", body)
-            self.last_row, self.last_col = max(self.last_row, rows), max(self.last_col, cols)
         elif (kind in _CELL or kind in _MULTI) and len(body) >= 6:
             row, col = struct.unpack_from("<HH", body)
             if kind in _MULTI:

@@ -81,4 +81,9 @@ def merged_down(
     if not fills:
         return rows
     view = MergedDown(rows, fills)
-    return [view[i] for i in range(len(rows))] if isinstance(rows, list) else view
+    if not isinstance(rows, list):
+        return view
+    patched = list(rows)  # a copy of the references only; the rows filled in are new lists
+    for r in fills:
+        patched[r] = view[r]
+    return patched
