@@ -46,7 +46,8 @@ def workbook(*sheets: str, strings: str | None = None, prolog: str = "") -> byte
         )
         for i, body in enumerate(sheets, 1):
             archive.writestr(
-                f"xl/worksheets/sheet{i}.xml", f'{prolog}<worksheet xmlns="{MAIN}">{body}</worksheet>'
+                f"xl/worksheets/sheet{i}.xml",
+                f'{prolog}<worksheet xmlns="{MAIN}">{body}</worksheet>',
             )
         if strings is not None:
             archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{strings}</sst>')
@@ -99,7 +100,7 @@ def test_the_declared_dimension_is_not_believed() -> None:
     sheet = (
         '<dimension ref="A1:B2"/><sheetData><row r="1">'
         + text_cell('r="A1"')
-        + "</row><row r=\"900000\">"
+        + '</row><row r="900000">'
         + text_cell('r="AZ900000"')
         + "</row></sheetData>"
     )
@@ -142,7 +143,12 @@ def test_sheets_add_up() -> None:
 
 def test_a_sparse_rectangle_is_refused_past_the_free_area() -> None:
     far = f"T{grids.FREE_AREA // 20 + 1}"
-    sheet = '<sheetData><row r="1">' + text_cell('r="A1"') + text_cell(f'r="{far}"') + "</row></sheetData>"
+    sheet = (
+        '<sheetData><row r="1">'
+        + text_cell('r="A1"')
+        + text_cell(f'r="{far}"')
+        + "</row></sheetData>"
+    )
 
     assert "nhưng chỉ 2 ô có dữ liệu" in refusal(workbook(sheet))
 

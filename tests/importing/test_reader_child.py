@@ -1,0 +1,64 @@
+"""The reader's last line of defence (importing.sandbox): calamine tries the bytes in a child
+process first. Whatever ends that child — the Rust reader aborting on an allocation it cannot
+make, the time limit — becomes "tệp quá lớn hoặc hỏng" naming the file; an ordinary error of a
+broken file is left to the reader, which explains it as before."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from dangvien_cli.core.errors import UnreadableFileError
+from dangvien_cli.importing import sandbox
+from dangvien_cli.importing.reader import read_workbook
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+
+
+def test_an_abort_in_the_child_is_a_refusal_not_a_crash() -> None:
+    """The grid bomb, past the guard: calamine asks for 549 GB and aborts — in the child."""
+    data = (CORPUS / "bom-o.xlsx").read_bytes()
+    started = time.monotonic()
+
+    with pytest.raises(UnreadableFileError) as caught:
+        sandbox.try_read(Path("bom-o.xlsx"), data, None)
+
+    assert str(caught.value).startswith("bom-o.xlsx: tệp quá lớn hoặc hỏng")
+    assert "không có gì được ghi" in str(caught.value)
+    assert time.monotonic() - started < 30
+
+
+def test_a_child_past_its_time_is_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = tmp_path / "cham.py"
+    slow.write_text("import time\ntime.sleep(60)\n")
+    monkeypatch.setattr(sandbox, "CHILD", slow)
+    monkeypatch.setattr(sandbox, "BASE_SECONDS", 1.0)
+    started = time.monotonic()
+
+    with pytest.raises(UnreadableFileError) as caught:
+        sandbox.try_read(Path("lop.xlsx"), b"PK", None)
+
+    assert "lop.xlsx: tệp quá lớn hoặc hỏng: trình đọc bảng tính chạy quá thời gian" in str(
+        caught.value
+    )
+    assert time.monotonic() - started < 10
+
+
+def test_a_broken_file_is_still_explained_by_the_reader() -> None:
+    with pytest.raises(UnreadableFileError) as caught:
+        read_workbook(CORPUS / "xml-hong.xlsx")
+
+    assert "tệp bị hỏng" in str(caught.value)
+    assert "quá lớn" not in str(caught.value)
+
+
+def test_the_limits_grow_with_what_the_guard_measured() -> None:
+    from dangvien_cli.importing.grids import Budget
+
+    small, large = Budget(Path("a.xlsx"), area=500, cells=400), Budget(Path("b.xlsx"), area=10**7)
+
+    assert sandbox.memory_limit(small, 20_000) < 400 * 1024**2
+    assert sandbox.memory_limit(large, 50 * 1024**2) > 1024**3  # a million-row roster
+    assert sandbox.time_limit(small, 20_000) < sandbox.time_limit(large, 50 * 1024**2)
