@@ -529,8 +529,8 @@ def test_reader_child_killed_mid_read(tmp_path):
     big = roster(tmp_path / "lop-lon.xlsx", 150_000, prefix="97")
     command = [sys.executable, "-c", "from dangvien_cli.cli import main; main()",
                "--db", str(db), "import", str(big)]  # fmt: skip
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "COLUMNS": "3000", "DANGVIEN_TODAY": TODAY})  # fmt: skip
+    env = {**os.environ, "COLUMNS": "3000", "DANGVIEN_TODAY": TODAY}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     killed = None
     deadline = time.monotonic() + 120
     while killed is None and proc.poll() is None and time.monotonic() < deadline:
@@ -542,7 +542,7 @@ def test_reader_child_killed_mid_read(tmp_path):
                 break
         else:
             time.sleep(0.02)
-    out, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)
 
     assert killed is not None, "the reader's child process never appeared"
     said = " ".join(err.decode("utf-8").split())
