@@ -173,17 +173,22 @@ class SheetWalk:
         self.columns: dict[str, int] = {}  # column letters as written → number
 
     def start(self, name: str, attrs: list[str]) -> None:
-        # The hot path: two or three elements per cell of a million-row sheet.
-        local = self.names.get(name)
-        if local is None:
-            local = _local(name)
-            if len(self.names) < 1000:
-                self.names[name] = local
+        # The hot path: two or three elements per cell of a million-row sheet, hence inline.
+        local = self.names.get(name) or self._name(name)
         if local == "c":
             self._cell(attrs)
         elif local == "v" or local == "is":
-            if self.in_cell:
-                self._value(local)
+            if not self.in_cell:
+                return
+            if not self.valued:
+                self.valued = True
+                self.cells += 1
+                if self.row > self.last_row:
+                    self.last_row = self.row
+                if self.col > self.last_col:
+                    self.last_col = self.col
+            if local == "v" and (self.kind == "s" or self.formula is not None):
+                self._collect("v")
         elif local == "row":
             self._close_cell()
             number = _attr(attrs, "r")
@@ -197,6 +202,12 @@ class SheetWalk:
         elif local == "sheetData":
             self._close_cell()
 
+    def _name(self, name: str) -> str:
+        local = _local(name)
+        if len(self.names) < 1000:
+            self.names[name] = local
+        return local
+
     def _number(self, text: str) -> int:
         text = text.strip()
         if not (text.isdigit() and text.isascii()):
@@ -204,7 +215,7 @@ class SheetWalk:
         return int(text)
 
     def _cell(self, attrs: list[str]) -> None:
-        if self.in_cell:
+        if self.formula is not None:
             self._close_cell()
         self.in_cell = True
         self.valued = False
@@ -237,15 +248,6 @@ class SheetWalk:
                 self.columns[letters] = self.col
         else:
             self.col, self.row = col, int(digits)
-
-    def _value(self, local: str) -> None:
-        if not self.valued:
-            self.valued = True
-            self.cells += 1
-            self.last_row = max(self.last_row, self.row)
-            self.last_col = max(self.last_col, self.col)
-        if local == "v" and (self.kind == "s" or self.formula is not None):
-            self._collect("v")
 
     def _collect(self, what: str) -> None:
         self.collecting = what
