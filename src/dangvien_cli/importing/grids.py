@@ -90,6 +90,7 @@ class Budget:
     text: int = 0
     merged: int = 0
     merged_cells: int = 0
+    xml: int = 0  # bytes of sheet XML (and shared strings) inflated: the text held inline
     uncached: list[Uncached] = field(default_factory=list)
 
     def sheet_done(self, sheet: str, last_col: int, last_row: int) -> None:

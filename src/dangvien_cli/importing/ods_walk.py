@@ -103,7 +103,7 @@ def measure_ods(path: Path, archive: zipfile.ZipFile) -> Budget:
     info = archive.NameToInfo.get("content.xml")
     if info is None:
         raise refuse(path, "tệp .ods bị hỏng: thiếu phần nội dung (content.xml).")
-    budget = Budget(path)
+    budget = Budget(path, xml=info.file_size)
     parser = new_parser()
     walk = OdsWalk(budget, parser)
     parser.StartElementHandler = walk.start

@@ -26,12 +26,14 @@ CHILD = Path(__file__).with_name("probe_child.py")
 BASE_MEMORY = 384 * 1024**2  # the child's own Python and calamine, with room to spare
 MEMORY_PER_CELL = 80  # calamine's cell is 32 bytes; its vectors grow by doubling
 BASE_SECONDS = 20.0
-CELLS_PER_SECOND = 250_000  # calamine reads about a million cells a second here
+CELLS_PER_SECOND = 100_000  # calamine reads about a million cells a second here: 10× room
 
 
 def memory_limit(budget: Budget | None, size: int) -> int:
+    """Room for calamine's grid, the text it copies (shared strings once per use, inline text
+    at most the XML that holds it) and the file itself, with Python's start around it."""
     area = budget.area if budget else 0
-    text = budget.text if budget else 0
+    text = (budget.text + budget.xml) if budget else 0
     return BASE_MEMORY + MEMORY_PER_CELL * area + 2 * text + 4 * size
 
 

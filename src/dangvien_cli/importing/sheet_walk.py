@@ -322,10 +322,12 @@ def measure_xlsx(path: Path, archive: zipfile.ZipFile) -> Budget:
     strings: array[int] = array("Q")
     if strings_part and strings_part in archive.NameToInfo:
         strings = shared_string_sizes(path, archive, strings_part)
+        budget.xml += archive.NameToInfo[strings_part].file_size
     for name, part in sheets:
         info = archive.NameToInfo.get(part)
         if info is None:
             continue  # a chart sheet or a broken link: calamine says what it makes of it
+        budget.xml += info.file_size
         walk_sheet(path, archive, info, name, budget, strings)
     budget.check_sparse()
     return budget
