@@ -62,3 +62,31 @@ def test_the_limits_grow_with_what_the_guard_measured() -> None:
     assert sandbox.memory_limit(small, 20_000) < 400 * 1024**2
     assert sandbox.memory_limit(large, 50 * 1024**2) > 1024**3  # a million-row roster
     assert sandbox.time_limit(small, 20_000) < sandbox.time_limit(large, 50 * 1024**2)
+
+
+def test_a_file_too_large_to_walk_is_measured_by_calamine_in_the_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sheets over WALK_LIMIT bytes of XML are not walked: the child's calamine says how large
+    each sheet is, and the same limits refuse it before the tool's process reads it."""
+    from dangvien_cli.importing import grids, sheet_walk
+
+    monkeypatch.setattr(sheet_walk, "WALK_LIMIT", 0)
+    monkeypatch.setattr(grids, "MAX_AREA", 100_000)
+
+    with pytest.raises(UnreadableFileError) as caught:
+        read_workbook(CORPUS / "16384-cot.xlsx")  # a roster with a cell in XFD7
+
+    assert "trang “12A1” trải trên vùng A1:XFD7" in str(caught.value)
+    assert "vượt giới hạn 100.000 ô" in str(caught.value)
+
+
+def test_a_grid_bomb_too_large_to_walk_dies_in_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dangvien_cli.importing import sheet_walk
+
+    monkeypatch.setattr(sheet_walk, "WALK_LIMIT", 0)
+
+    with pytest.raises(UnreadableFileError) as caught:
+        read_workbook(CORPUS / "bom-o-dong-1.xlsx")
+
+    assert str(caught.value).startswith("bom-o-dong-1.xlsx: tệp quá lớn hoặc hỏng")

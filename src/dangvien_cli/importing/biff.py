@@ -16,7 +16,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from dangvien_cli.importing.grids import Budget, refuse
+from dangvien_cli.importing.grids import WALK_LIMIT, Budget, refuse
 
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
 _BOF, _EOF, _MERGED, _BOUNDSHEET = 0x0809, 0x000A, 0x00E5, 0x0085
@@ -108,6 +108,9 @@ def measure_xls(path: Path, data: bytes) -> Budget:
     stream = workbook_stream(path, data)
     if stream is None:
         return budget  # calamine says what it makes of a compound file without a workbook
+    if len(stream) > WALK_LIMIT:  # real content: calamine's child measures it (sandbox)
+        budget.measured = False
+        return budget
     walk = _BiffWalk(budget)
     at, end = 0, len(stream)
     while at + 4 <= end:

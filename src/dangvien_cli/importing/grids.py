@@ -26,6 +26,9 @@ MAX_TEXT = 1024**3  # bytes of text calamine would hold: each use of a shared st
 MAX_SHARED_STRINGS = 16_000_000  # distinct strings in sharedStrings.xml
 MAX_MERGED = 100_000  # merged ranges, all sheets together
 MAX_MERGED_CELLS = 4_000_000  # cells those ranges cover, all sheets together
+# Sheets with more XML (or a .xls stream larger) than this are measured by calamine itself, in
+# its child process under a memory limit (importing.sandbox): about 60,000 rows of a roster.
+WALK_LIMIT = 32 * 1024**2
 
 _MB = 1024**2
 
@@ -91,6 +94,7 @@ class Budget:
     merged: int = 0
     merged_cells: int = 0
     xml: int = 0  # bytes of sheet XML (and shared strings) inflated: the text held inline
+    measured: bool = True  # False: too large to walk, calamine's child measures it
     uncached: list[Uncached] = field(default_factory=list)
 
     def sheet_done(self, sheet: str, last_col: int, last_row: int) -> None:
@@ -141,6 +145,14 @@ class Budget:
                 "được dùng đều tính), vượt giới hạn; tệp có dấu hiệu bị sửa để làm treo máy. Hãy "
                 "xin lại tệp gốc từ nơi gửi.",
             )
+
+    def check_read(self, sheets: list[tuple[str, int, int, int]]) -> None:
+        """What calamine's child read of an unmeasured workbook: (sheet, rows, columns,
+        merged ranges) each, its own count, checked against the same limits."""
+        for name, rows, cols, merged in sheets:
+            self.sheet_done(name, cols, rows)
+            for _ in range(min(merged, MAX_MERGED + 1)):
+                self.add_merged(name, 1)
 
     def add_merged(self, sheet: str, cells: int) -> None:
         self.merged += 1

@@ -13,8 +13,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from dangvien_cli.importing.grids import Budget, refuse
-from dangvien_cli.importing.sheet_walk import feed, new_parser
+from dangvien_cli.importing.grids import WALK_LIMIT, Budget, refuse
+from dangvien_cli.importing.sheet_walk import check_prolog, feed, new_parser
 
 _CELLS = ("table-cell", "covered-table-cell")
 
@@ -104,6 +104,10 @@ def measure_ods(path: Path, archive: zipfile.ZipFile) -> Budget:
     if info is None:
         raise refuse(path, "tệp .ods bị hỏng: thiếu phần nội dung (content.xml).")
     budget = Budget(path, xml=info.file_size)
+    if info.file_size > WALK_LIMIT:  # real content: calamine's child measures it (sandbox)
+        budget.measured = False
+        check_prolog(path, archive, info)
+        return budget
     parser = new_parser()
     walk = OdsWalk(budget, parser)
     parser.StartElementHandler = walk.start

@@ -2,14 +2,16 @@
 
 It imports nothing of dangvien: only the standard library and python-calamine. It caps its own
 address space (POSIX), reads the workbook's bytes from stdin, has calamine read every sheet shown,
-and exits 0 when calamine returned — with the sheets or with an ordinary error, which the reader
-meets again and explains. Running out of memory, a panic of the Rust reader, or an abort ends
+and exits 0 when calamine returned — with the sheets (their sizes as calamine holds them, as
+JSON on stdout: [name, rows, columns, merged ranges] each) or with an ordinary error, which the
+reader meets again and explains. Running out of memory, a panic of the Rust reader, or an abort ends
 it otherwise, and the reader refuses the file without ever having read it in the tool's process.
 
     python -I probe_child.py MEMORY_LIMIT_BYTES < workbook
 """
 
 import io
+import json
 import sys
 
 
@@ -32,10 +34,13 @@ def main() -> int:
         for meta in getattr(workbook, "sheets_metadata", None) or []:
             if str(getattr(meta, "visible", "")).rsplit(".", 1)[-1] in ("Hidden", "VeryHidden"):
                 hidden.add(str(meta.name))
+        read = []
         for name in workbook.sheet_names:
             if name not in hidden:
                 sheet = workbook.get_sheet_by_name(name)
-                getattr(sheet, "merged_cell_ranges", None)
+                end = sheet.end or (-1, -1)
+                merged = getattr(sheet, "merged_cell_ranges", None) or []
+                read.append([name, int(end[0]) + 1, int(end[1]) + 1, len(merged)])
                 del sheet
     except MemoryError:
         return 3
@@ -43,6 +48,7 @@ def main() -> int:
         return 0
     except BaseException:  # a panic of the Rust reader (PanicException)
         return 4
+    sys.stdout.write(json.dumps(read))
     return 0
 
 

@@ -246,7 +246,9 @@ def read_workbook(path: Path) -> list[Sheet]:
     # Judged before calamine reads a byte: zip bombs, cell-grid bombs, disguised archives.
     inspection = guard.inspect_zip(path, data) if kind == "zip" else guard.inspect_ole(path, data)
     # Then calamine tries the same bytes where a failure cannot take the tool down.
-    sandbox.try_read(path, data, inspection.budget)
+    read = sandbox.try_read(path, data, inspection.budget)
+    if inspection.budget is not None and not inspection.budget.measured:
+        inspection.budget.check_read(read)  # a large file: measured by calamine itself
     sheets = _calamine_sheets(path, data, inspection)
     shown = [s for s in sheets if not s.hidden]
     if not shown or all(not any(_filled(v) for v in row) for s in shown for row in s.rows):

@@ -38,8 +38,10 @@ def memory_limit(budget: Budget | None, size: int) -> int:
 
 
 def time_limit(budget: Budget | None, size: int) -> float:
+    """calamine reads about a million cells, or 30 MB of sheet XML, a second here: 10× room."""
     area = budget.area if budget else 0
-    return BASE_SECONDS + area / CELLS_PER_SECOND + size / (2 * 1024**2)
+    xml = budget.xml if budget else 0
+    return BASE_SECONDS + area / CELLS_PER_SECOND + xml / (3 * 1024**2) + size / (2 * 1024**2)
 
 
 def too_big_or_broken(path: Path, what: str) -> UnreadableFileError:
@@ -50,16 +52,18 @@ def too_big_or_broken(path: Path, what: str) -> UnreadableFileError:
     )
 
 
-def try_read(path: Path, data: bytes, budget: Budget | None) -> None:
-    """Read `data` with calamine in a child process; refuses the file if the child fails."""
+def try_read(path: Path, data: bytes, budget: Budget | None) -> list[tuple[str, int, int, int]]:
+    """Read `data` with calamine in a child process; refuses the file if the child fails.
+    Returns what calamine read of each sheet shown: (name, rows, columns, merged ranges), with
+    rows and columns counted from A1 (empty when calamine met an ordinary error)."""
     child = subprocess.Popen(
         [sys.executable, "-I", str(CHILD), str(memory_limit(budget, len(data)))],
         stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
     try:
-        child.communicate(data, timeout=time_limit(budget, len(data)))
+        out, _ = child.communicate(data, timeout=time_limit(budget, len(data)))
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
@@ -72,3 +76,14 @@ def try_read(path: Path, data: bytes, budget: Budget | None) -> None:
         raise too_big_or_broken(path, "cần nhiều bộ nhớ hơn giới hạn")
     if child.returncode != 0:
         raise too_big_or_broken(path, f"dừng bất thường (mã {child.returncode})")
+    return _sheets_read(out)
+
+
+def _sheets_read(out: bytes) -> list[tuple[str, int, int, int]]:
+    import json
+
+    try:
+        read = json.loads(out or b"[]")
+        return [(str(n), int(r), int(c), int(m)) for n, r, c, m in read]
+    except (ValueError, TypeError):
+        return []

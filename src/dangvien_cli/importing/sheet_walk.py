@@ -24,6 +24,7 @@ from xml.parsers import expat
 
 from dangvien_cli.importing.grids import (
     MAX_SHARED_STRINGS,
+    WALK_LIMIT,
     Budget,
     Uncached,
     col_letters,
@@ -316,21 +317,52 @@ def walk_sheet(
 
 
 def measure_xlsx(path: Path, archive: zipfile.ZipFile) -> Budget:
-    """Walk every sheet of the workbook into one Budget; refuses past a limit."""
+    """Walk every sheet of the workbook into one Budget; refuses past a limit.
+
+    Sheets holding more than WALK_LIMIT bytes of XML together are real content, not a small
+    file's trick: walking them would cost about 2 s per 100,000 rows, so only their prologs are
+    read (no DTD) and the Budget is marked unmeasured — calamine measures them in its child
+    process, under a memory limit, before the tool's own process reads them (importing.sandbox).
+    """
     budget = Budget(path)
     sheets, strings_part = _parts(path, archive)
+    infos = [
+        (name, archive.NameToInfo[part]) for name, part in sheets if part in archive.NameToInfo
+    ]
+    strings_info = archive.NameToInfo.get(strings_part) if strings_part else None
+    budget.xml = sum(i.file_size for _, i in infos) + (
+        strings_info.file_size if strings_info else 0
+    )
+    if budget.xml > WALK_LIMIT:
+        budget.measured = False
+        for _, info in infos + ([("", strings_info)] if strings_info else []):
+            check_prolog(path, archive, info)
+        return budget
     strings: array[int] = array("Q")
-    if strings_part and strings_part in archive.NameToInfo:
-        strings = shared_string_sizes(path, archive, strings_part)
-        budget.xml += archive.NameToInfo[strings_part].file_size
-    for name, part in sheets:
-        info = archive.NameToInfo.get(part)
-        if info is None:
-            continue  # a chart sheet or a broken link: calamine says what it makes of it
-        budget.xml += info.file_size
+    if strings_info is not None:
+        strings = shared_string_sizes(path, archive, strings_info.filename)
+    for name, info in infos:  # a chart sheet or a broken link is left to calamine
         walk_sheet(path, archive, info, name, budget, strings)
     budget.check_sparse()
     return budget
+
+
+class _Root(Exception):
+    """The root element began: the prolog, where a DTD would be, is over."""
+
+
+def _at_root(*_: object) -> None:
+    raise _Root
+
+
+def check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Read an XML part only up to its root element: a DTD, if any, comes before it."""
+    parser = new_parser()
+    parser.StartElementHandler = _at_root
+    try:
+        feed(path, archive, info, parser)
+    except _Root:
+        return
 
 
 def _parts(path: Path, archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str]:
