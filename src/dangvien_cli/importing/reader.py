@@ -186,9 +186,9 @@ def read_bytes(path: Path) -> bytes:
                 "Hãy nhập chính tệp bảng tính.",
             ) from exc
         raise _unreadable(path, "không tìm thấy tệp. Hãy kiểm tra tên và thư mục.") from exc
-    except IsADirectoryError as exc:
-        raise _unreadable(path, "đây là một thư mục, không phải tệp bảng tính.") from exc
     except OSError as exc:
+        if isinstance(exc, IsADirectoryError) or path.is_dir():  # Windows: "permission denied"
+            raise _unreadable(path, "đây là một thư mục, không phải tệp bảng tính.") from exc
         raise _unreadable(path, guard.os_reason(exc)) from exc
     try:
         return _read_regular(path, fd)
