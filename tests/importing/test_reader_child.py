@@ -90,3 +90,25 @@ def test_a_grid_bomb_too_large_to_walk_dies_in_the_child(monkeypatch: pytest.Mon
         read_workbook(CORPUS / "bom-o-dong-1.xlsx")
 
     assert str(caught.value).startswith("bom-o-dong-1.xlsx: tệp quá lớn hoặc hỏng")
+
+
+def test_xml_expat_rejects_but_calamine_reads_is_measured_by_calamine(tmp_path: Path) -> None:
+    """A raw control character in a cell (written by a careless program) is not XML, but
+    calamine reads it; such a file is not refused for it, only measured by the child."""
+    import sys
+
+    sys.path.insert(0, str(CORPUS))
+    import make_corpus
+
+    rows = make_corpus.roster(make_corpus.KIDS)
+    rows[-1][2] = "Vàng A Sử\x0b"
+    path = tmp_path / "ky-tu-tho.xlsx"
+    sheet = make_corpus.sheet_xml(make_corpus.SheetSpec("12A1", rows)).replace(b"_x000B_", b"\x0b")
+    assert b"\x0b" in sheet
+    entries = make_corpus.xlsx_entries([make_corpus.SheetSpec("12A1", rows)])
+    path.write_bytes(make_corpus.replace_entry(entries, "xl/worksheets/sheet1.xml", sheet))
+
+    sheets = read_workbook(path)
+
+    assert [s.name for s in sheets] == ["12A1"]
+    assert any("Vàng A Sử" in str(v) for row in sheets[0].rows for v in row)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from dangvien_cli.core.errors import UnreadableFileError
 from dangvien_cli.importing.grids import WALK_LIMIT, Budget, refuse
 
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
@@ -60,7 +61,7 @@ def workbook_stream(path: Path, data: bytes) -> bytes | None:
 
     def sector(n: int) -> bytes:
         at = size * (n + 1)
-        if n >= sectors:
+        if n >= sectors or at + size > len(data):
             raise _broken(path)
         return data[at : at + size]
 
@@ -105,7 +106,11 @@ def workbook_stream(path: Path, data: bytes) -> bytes | None:
 def measure_xls(path: Path, data: bytes) -> Budget:
     """Walk every record of the Workbook stream into one Budget; refuses past a limit."""
     budget = Budget(path)
-    stream = workbook_stream(path, data)
+    try:
+        stream = workbook_stream(path, data)
+    except (UnreadableFileError, struct.error):
+        # A compound file this walk cannot follow: calamine's child measures what it can read.
+        return Budget(path, measured=False)
     if stream is None:
         return budget  # calamine says what it makes of a compound file without a workbook
     if len(stream) > WALK_LIMIT:  # real content: calamine's child measures it (sandbox)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dangvien_cli.importing.grids import WALK_LIMIT, Budget, refuse
-from dangvien_cli.importing.sheet_walk import check_prolog, feed, new_parser
+from dangvien_cli.importing.sheet_walk import NotWellFormed, check_prolog, feed, new_parser
 
 _CELLS = ("table-cell", "covered-table-cell")
 
@@ -113,6 +113,9 @@ def measure_ods(path: Path, archive: zipfile.ZipFile) -> Budget:
     parser.StartElementHandler = walk.start
     parser.EndElementHandler = walk.end
     parser.CharacterDataHandler = walk.text
-    feed(path, archive, info, parser)
+    try:
+        feed(path, archive, info, parser)
+    except NotWellFormed:
+        return Budget(path, xml=info.file_size, measured=False)
     budget.check_sparse()
     return budget

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.parsers import expat
 
+from dangvien_cli.core.errors import UnreadableFileError
 from dangvien_cli.importing.grids import (
     MAX_SHARED_STRINGS,
     WALK_LIMIT,
@@ -41,6 +42,11 @@ DTD_REASON = (
     "tệp có khai báo DOCTYPE/ENTITY trong XML, điều mà Excel và LibreOffice không bao giờ tạo "
     "ra (có thể là “bom XML”); không đọc tệp này. Hãy xin lại tệp gốc từ nơi gửi."
 )
+
+
+class NotWellFormed(UnreadableFileError):
+    """XML that expat will not read. calamine's reader is more lenient (a stray control
+    character, say): such a workbook is measured by calamine itself, in its child process."""
 
 
 class _Refused(Exception):
@@ -75,11 +81,10 @@ def feed(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, parser: An
     except _Refused as exc:
         raise refuse(path, exc.reason) from None
     except expat.ExpatError as exc:
-        raise refuse(
-            path,
-            f"tệp bị hỏng, không đọc được nội dung bảng tính: phần “{shorten(info.filename)}” "
-            f"không phải XML hợp lệ ({shorten(str(exc))}). Hãy mở thử bằng Excel: nếu mở được, "
-            "lưu lại dạng .xlsx rồi nhập tệp mới.",
+        raise NotWellFormed(
+            f"{path.name}: tệp bị hỏng, không đọc được nội dung bảng tính: phần "
+            f"“{shorten(info.filename)}” không phải XML hợp lệ ({shorten(str(exc))}). Hãy mở thử "
+            "bằng Excel: nếu mở được, lưu lại dạng .xlsx rồi nhập tệp mới."
         ) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise refuse(
@@ -338,11 +343,14 @@ def measure_xlsx(path: Path, archive: zipfile.ZipFile) -> Budget:
         for _, info in infos + ([("", strings_info)] if strings_info else []):
             check_prolog(path, archive, info)
         return budget
-    strings: array[int] = array("Q")
-    if strings_info is not None:
-        strings = shared_string_sizes(path, archive, strings_info.filename)
-    for name, info in infos:  # a chart sheet or a broken link is left to calamine
-        walk_sheet(path, archive, info, name, budget, strings)
+    try:
+        strings: array[int] = array("Q")
+        if strings_info is not None:
+            strings = shared_string_sizes(path, archive, strings_info.filename)
+        for name, info in infos:  # a chart sheet or a broken link is left to calamine
+            walk_sheet(path, archive, info, name, budget, strings)
+    except NotWellFormed:
+        return Budget(path, xml=budget.xml, measured=False)
     budget.check_sparse()
     return budget
 
