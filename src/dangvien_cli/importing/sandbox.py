@@ -31,10 +31,15 @@ CELLS_PER_SECOND = 100_000  # calamine reads about a million cells a second here
 
 def memory_limit(budget: Budget | None, size: int) -> int:
     """Room for calamine's grid, the text it copies (shared strings once per use, inline text
-    at most the XML that holds it) and the file itself, with Python's start around it."""
-    area = budget.area if budget else 0
-    text = (budget.text + budget.xml) if budget else 0
-    return BASE_MEMORY + MEMORY_PER_CELL * area + 2 * text + 4 * size
+    at most the XML that holds it) and the file itself, with Python's start around it. A
+    workbook too large to walk is allowed 4 bytes per byte of XML: a dense sheet of numbers
+    (22 bytes of XML a cell) costs calamine about 72 bytes a cell while it builds the grid."""
+    if budget is None:
+        return BASE_MEMORY + 4 * size
+    if not budget.measured:
+        return BASE_MEMORY + 4 * budget.xml + 4 * size
+    text = budget.text + budget.xml
+    return BASE_MEMORY + MEMORY_PER_CELL * budget.area + 2 * text + 4 * size
 
 
 def time_limit(budget: Budget | None, size: int) -> float:
