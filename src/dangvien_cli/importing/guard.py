@@ -1,18 +1,19 @@
 """Refusing hostile or broken spreadsheet files before anything reads them.
 
-A .xlsx or .ods file is a zip archive; what it holds is judged from the archive's central
-directory before a byte is inflated: the sizes it declares, how much they expand, how many
-entries, names that climb out of a folder ("../"). calamine's zip reader stops at the declared
-size of an entry, so the declared sizes are the ones that count. Then the grid: calamine keeps
-each sheet as a full rectangle of cells, so one cell at XFD1048576 in a 1 KB file asks for 17
-billion cells and aborts the process; the cell references of each sheet (xlsx) and the repeat
-counts (ods) are read first and a sheet whose rectangle is too large is refused. Cells that hold
-a formula but no stored result (files written by programs that do not calculate) are found in the
-same pass (the grids are importing.grids'). A .xls file is not compressed: its size on disk is
-what is read.
+The guard judges the bytes the reader will read (importing.reader reads the file once). A .xlsx
+or .ods file is a zip archive; what it holds is judged from the archive's central directory
+before a byte is inflated: the sizes it declares, how much they expand, how many entries, names
+that climb out of a folder ("../"). calamine's zip reader stops at the declared size of an
+entry, so the declared sizes are the ones that count. Then the grids, all sheets together: what
+each sheet asks of calamine is measured by a streaming walk of its XML (importing.sheet_walk,
+importing.ods_walk) or of its BIFF records (importing.biff) into one Budget (importing.grids),
+which refuses past the limits the README states. Cells that hold a formula but no stored result
+(files written by programs that do not calculate) are found in the same walk. A .xls file is not
+compressed: its size on disk is what is read. A binary workbook (.xlsb) cannot be measured and
+is refused.
 
 The limits let a real roster of a million rows through (a 53 MB .xlsx whose sheet expands 10×
-to 535 MB, see benchmarks/make_roster.py) and refuse a small file that expands a hundredfold.
+to 535 MB, see benchmarks/make_roster.py) and refuse a small file that asks for gigabytes.
 """
 
 from __future__ import annotations
