@@ -112,3 +112,51 @@ def test_xml_expat_rejects_but_calamine_reads_is_measured_by_calamine(tmp_path: 
 
     assert [s.name for s in sheets] == ["12A1"]
     assert any("Vàng A Sử" in str(v) for row in sheets[0].rows for v in row)
+
+
+def test_a_sheet_the_walk_cannot_find_is_measured_by_calamine(tmp_path: Path) -> None:
+    """The relation points at the sheet through "../": the walk does not follow it, calamine
+    may. The far cell in it must not reach the tool's own process either way."""
+    import sys
+
+    sys.path.insert(0, str(CORPUS))
+    import make_corpus
+
+    path = tmp_path / "duong-vong.xlsx"
+    entries = dict(make_corpus.xlsx_entries([make_corpus.SheetSpec("12A1", make_corpus.R)]))
+    entries["xl/_rels/workbook.xml.rels"] = entries["xl/_rels/workbook.xml.rels"].replace(
+        b'Target="worksheets/sheet1.xml"', b'Target="worksheets/../worksheets/sheet1.xml"'
+    )
+    entries["xl/worksheets/sheet1.xml"] = entries["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>",
+        b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    )
+    path.write_bytes(make_corpus.zip_bytes(entries.items()))
+
+    with pytest.raises(UnreadableFileError) as caught:
+        read_workbook(path)
+
+    said = str(caught.value)
+    assert said.startswith("duong-vong.xlsx: tệp quá lớn hoặc hỏng") or "tệp bị hỏng" in said
+
+
+def test_two_entries_of_one_name_are_refused() -> None:
+    import io
+    import warnings
+    import zipfile
+
+    from dangvien_cli.importing.guard import inspect_zip
+
+    data = (CORPUS / "nen-11a1.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(i.filename, source.read(i)) for i in source.infolist()]
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        for name, body in [*entries, ("xl/worksheets/sheet1.xml", entries[-1][1])]:
+            archive.writestr(name, body)
+
+    with pytest.raises(UnreadableFileError) as caught:
+        inspect_zip(Path("trung-ten.xlsx"), buffer.getvalue())
+
+    assert "hai mục trùng tên" in str(caught.value)

@@ -144,6 +144,13 @@ def _check_directory(path: Path, entries: list[zipfile.ZipInfo]) -> None:
             f"tệp nén chứa {_count(len(entries))} mục, quá nhiều cho một bảng tính (giới hạn "
             f"{_count(MAX_ENTRIES)}); không đọc tệp này. Hãy mở bằng Excel, kiểm tra và lưu lại.",
         )
+    if len({e.filename for e in entries}) != len(entries):
+        # Two entries of one name: the guard and the reader might each take a different one.
+        raise _refuse(
+            path,
+            "tệp nén có hai mục trùng tên, điều mà Excel và LibreOffice không bao giờ tạo ra; tệp "
+            "có thể đã bị sửa để gây hại, nên không được đọc. Hãy xin lại tệp gốc từ nơi gửi.",
+        )
     for entry in entries:
         name = entry.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts

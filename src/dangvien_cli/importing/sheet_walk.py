@@ -338,10 +338,16 @@ def measure_xlsx(path: Path, archive: zipfile.ZipFile) -> Budget:
     budget.xml = sum(i.file_size for _, i in infos) + (
         strings_info.file_size if strings_info else 0
     )
-    if budget.xml > WALK_LIMIT:
+    if len(infos) < len(sheets):
+        # A sheet whose part this walk does not find where its relation points ("../", another
+        # case): calamine may find it its own way, so calamine measures the workbook.
+        budget.xml = sum(i.file_size for i in archive.infolist() if i.filename.endswith(".xml"))
         budget.measured = False
-        for _, info in infos + ([("", strings_info)] if strings_info else []):
-            check_prolog(path, archive, info)
+    if not budget.measured or budget.xml > WALK_LIMIT:
+        budget.measured = False
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                check_prolog(path, archive, info)
         return budget
     try:
         strings: array[int] = array("Q")
@@ -369,8 +375,8 @@ def check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     parser.StartElementHandler = _at_root
     try:
         feed(path, archive, info, parser)
-    except _Root:
-        return
+    except (_Root, NotWellFormed):
+        return  # the root reached, or XML that calamine judges for itself
 
 
 def _parts(path: Path, archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str]:
