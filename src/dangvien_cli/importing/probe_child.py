@@ -7,7 +7,7 @@ JSON on stdout: [name, rows, columns, merged ranges] each) or with an ordinary e
 reader meets again and explains. Running out of memory, a panic of the Rust reader, or an abort ends
 it otherwise, and the reader refuses the file without ever having read it in the tool's process.
 
-    python -I probe_child.py MEMORY_LIMIT_BYTES < workbook
+    python -P probe_child.py MEMORY_LIMIT_BYTES < workbook
 """
 
 import io
@@ -27,7 +27,9 @@ def main() -> int:
     data = sys.stdin.buffer.read()
     try:
         from python_calamine import CalamineWorkbook
-
+    except ImportError:
+        return 5  # not where the tool found it: the reader says so
+    try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         del data
         hidden = set()
