@@ -513,3 +513,62 @@ def test_creating_or_upgrading_the_schema_killed_anywhere(forkers, tmp_path, sta
                          every=50)  # fmt: skip
 
     check(outcome)
+
+
+# ------------------------------------------------------------- the reader's child process
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux: /proc/PID/task/*/children)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _is_reader_child(pid: int) -> bool:
+    try:
+        return b"probe_child.py" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the child in /proc")
+def test_reader_child_killed_mid_read(tmp_path):
+    """calamine's trial read runs in a child process (importing.sandbox); killed with SIGKILL
+    while it reads, the import stops with exit 1 and "tệp quá lớn hoặc hỏng" naming the file,
+    and the database is exactly as before."""
+    import os
+    import subprocess
+    import time
+
+    db = build(tmp_path / DB, ["import", roster(tmp_path / "first.xlsx", 20)])
+    before = dump(checkpointed(db))
+    big = roster(tmp_path / "lop-lon.xlsx", 150_000, prefix="97")
+    command = [sys.executable, "-c", "from dangvien_cli.cli import main; main()",
+               "--db", str(db), "import", str(big)]  # fmt: skip
+    env = {**os.environ, "COLUMNS": "3000", "DANGVIEN_TODAY": TODAY}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    killed = None
+    deadline = time.monotonic() + 120
+    while killed is None and proc.poll() is None and time.monotonic() < deadline:
+        for child in _children(proc.pid):
+            if _is_reader_child(child):
+                time.sleep(0.3)  # let it start reading
+                os.kill(child, signal.SIGKILL)
+                killed = child
+                break
+        else:
+            time.sleep(0.02)
+    _, err = proc.communicate(timeout=120)
+
+    assert killed is not None, "the reader's child process never appeared"
+    said = " ".join(err.decode("utf-8").split())
+    assert proc.returncode == 1, said
+    assert "lop-lon.xlsx: tệp quá lớn hoặc hỏng" in said
+    assert "Traceback" not in said
+    assert dump(db) == before
+    assert soundness(db) == ([("ok",)], [])

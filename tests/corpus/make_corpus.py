@@ -481,7 +481,13 @@ def with_extra_entry(entries: list[tuple[str, bytes]], name: str, data: bytes) -
 
 
 def replace_entry(entries: list[tuple[str, bytes]], name: str, data: bytes) -> bytes:
-    return zip_bytes([(n, data if n == name else d) for n, d in entries])
+    return zip_bytes(replace_entry_list(entries, name, data))
+
+
+def replace_entry_list(
+    entries: list[tuple[str, bytes]], name: str, data: bytes
+) -> list[tuple[str, bytes]]:
+    return [(n, data if n == name else d) for n, d in entries]
 
 
 # ------------------------------------------------------------------------------ the corpus
@@ -698,6 +704,82 @@ def _ods_bomb() -> bytes:
     return ods(table)
 
 
+def _far_cell_in_row_1(cell: str) -> bytes:
+    """One far cell inside <row r="1">, its reference spelt as `cell` gives it (the quotes
+    included): the row's number says 1, the cell's reference says row 1,048,576."""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://'
+        'schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B1"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c>'
+        f'<c {cell} t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'
+    ).encode()
+    return replace_entry(xlsx_entries([SheetSpec("12A1", [])]), "xl/worksheets/sheet1.xml", sheet)
+
+
+def _many_sheets() -> bytes:
+    """40 sheets, each spanning A1:AC1031034 (29.9 million cells, under a limit per sheet)."""
+    sheets = [
+        SheetSpec(f"Trang {i}", [["Họ và tên"]], far_cells=[("AC1031034", "x")])
+        for i in range(1, 41)
+    ]
+    return xlsx(*sheets)
+
+
+def _shared_strings_bomb() -> bytes:
+    """One shared string of 5 MB used by 4,000 cells: calamine copies it into each, 20 GB."""
+    long = "x" * (5 << 20)
+    strings = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
+        'openxmlformats.org/spreadsheetml/2006/main" count="4000" uniqueCount="1">'
+        f"<si><t>{long}</t></si></sst>"
+    ).encode()
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{col_letters(c)}{r}" t="s"><v>0</v></c>'
+                                   for c in range(1, 41)) + "</row>"
+        for r in range(1, 101)
+    )  # fmt: skip
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://'
+        f'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData>'
+        "</worksheet>"
+    ).encode()
+    entries = replace_entry_list(
+        xlsx_entries([SheetSpec("12A1", [])]), "xl/worksheets/sheet1.xml", sheet
+    )
+    rels = dict(entries)["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    entries = [(n, rels if n == "xl/_rels/workbook.xml.rels" else d) for n, d in entries]
+    return zip_bytes([*entries, ("xl/sharedStrings.xml", strings)])
+
+
+def _xls_thirty_sheets() -> bytes:
+    """30 sheets of a .xls, each with a cell in A1 and one in IV65536 (the last cell)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for i in range(1, 31):
+        ws = book.add_sheet(f"Trang {i}")
+        ws.write(0, 0, "Họ và tên")
+        ws.write(65535, 255, "x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _merged_bomb(count: int = 250_000) -> bytes:
+    """A roster whose header row carries 250,000 merged ranges (five ranges, over and over)."""
+    spans = ["A6:B6", "B6:C6", "A6:I6", "C6:E6", "F6:I6"]
+    return one_sheet(R, merged=[spans[i % len(spans)] for i in range(count)])
+
+
+def _sparse_area() -> bytes:
+    """Two cells, A1 and AD1000000, 2 KB: a rectangle of 30 million cells, all but two empty."""
+    return one_sheet([["Họ và tên"]], far_cells=[("AD1000000", "x")])
+
+
 def _path_traversal() -> bytes:
     return with_extra_entry(xlsx_entries([SheetSpec("12A1", R)]), "../../../tmp/dangvien-pwned.txt",
                             b"should never be written anywhere")  # fmt: skip
@@ -768,6 +850,15 @@ FILES: dict[str, Callable[[], bytes]] = {
     "bom-o.xlsx": _grid_bomb,
     "bom-lap.ods": _ods_bomb,
     "bom-xml.xlsx": _xdoctype,
+    "bom-o-dong-1.xlsx": lambda: _far_cell_in_row_1('r="XFD1048576"'),
+    "bom-o-chu-thuong.xlsx": lambda: _far_cell_in_row_1('r="xfd1048576"'),
+    "bom-o-so-0.xlsx": lambda: _far_cell_in_row_1('r="XFD0001048576"'),
+    "bom-o-nhay-don.xlsx": lambda: _far_cell_in_row_1("s='0' x='a>b' r='XFD1048576'"),
+    "bom-nhieu-trang.xlsx": _many_sheets,
+    "bom-chuoi-chung.xlsx": _shared_strings_bomb,
+    "bom-30-trang.xls": _xls_thirty_sheets,
+    "bom-o-gop.xlsx": _merged_bomb,
+    "bom-vung-thua.xlsx": _sparse_area,
     "mat-khau.xlsx": _encrypted_xlsx,
     "mat-khau.xls": lambda: xls(R, password_marker=True),
     "csv-doi-ten.xlsx": lambda: CSV,

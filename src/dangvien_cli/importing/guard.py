@@ -1,33 +1,31 @@
 """Refusing hostile or broken spreadsheet files before anything reads them.
 
-A .xlsx or .ods file is a zip archive; what it holds is judged from the archive's central
-directory before a byte is inflated: the sizes it declares, how much they expand, how many
-entries, names that climb out of a folder ("../"). calamine's zip reader stops at the declared
-size of an entry, so the declared sizes are the ones that count. Then the grid: calamine keeps
-each sheet as a full rectangle of cells, so one cell at XFD1048576 in a 1 KB file asks for 17
-billion cells and aborts the process; the cell references of each sheet (xlsx) and the repeat
-counts (ods) are read first and a sheet whose rectangle is too large is refused. Cells that hold
-a formula but no stored result (files written by programs that do not calculate) are found in the
-same pass (the grids are importing.grids'). A .xls file is not compressed: its size on disk is
-what is read.
+The guard judges the bytes the reader will read (importing.reader reads the file once). A .xlsx
+or .ods file is a zip archive; what it holds is judged from the archive's central directory
+before a byte is inflated: the sizes it declares, how much they expand, how many entries, names
+that climb out of a folder ("../"). calamine's zip reader stops at the declared size of an
+entry, so the declared sizes are the ones that count. Then the grids, all sheets together: what
+each sheet asks of calamine is measured by a streaming walk of its XML (importing.sheet_walk,
+importing.ods_walk) or of its BIFF records (importing.biff) into one Budget (importing.grids),
+which refuses past the limits the README states. Cells that hold a formula but no stored result
+(files written by programs that do not calculate) are found in the same walk. A .xls file is not
+compressed: its size on disk is what is read. A binary workbook (.xlsb) cannot be measured and
+is refused.
 
 The limits let a real roster of a million rows through (a 53 MB .xlsx whose sheet expands 10×
-to 535 MB, see benchmarks/make_roster.py) and refuse a small file that expands a hundredfold.
+to 535 MB, see benchmarks/make_roster.py) and refuse a small file that asks for gigabytes.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from dangvien_cli.importing.grids import (
-    Uncached,
-    check_ods,
-    check_xlsx_sheets,
-)
+from dangvien_cli.importing.grids import Budget, Uncached
 from dangvien_cli.importing.grids import count_text as _count
 from dangvien_cli.importing.grids import refuse as _refuse
 from dangvien_cli.importing.grids import shorten as _short
@@ -46,14 +44,16 @@ _MB = 1024**2
 class Inspection:
     """What the guard learnt while checking a file, for the reader."""
 
-    kind: str  # xlsx | xlsb | ods | xls
+    kind: str  # xlsx | ods | xls
     uncached: list[Uncached] = field(default_factory=list)
+    budget: Budget | None = None  # what the sheets ask of the reader (None: not measured)
 
 
-def inspect_ole(path: Path, size: int) -> Inspection:
+def inspect_ole(path: Path, data: bytes) -> Inspection:
     """A .xls (OLE compound file): not compressed, so its size is what calamine reads. A file
     cut short is known from its header (the sectors it names lie past its end); one protected
     by a password to open has a FILEPASS record right after the workbook's first record."""
+    size = len(data)
     if size > MAX_XLS_BYTES:
         raise _refuse(
             path,
@@ -61,8 +61,9 @@ def inspect_ole(path: Path, size: int) -> Inspection:
             "chứa tối đa 65.536 dòng, danh sách thật nhỏ hơn nhiều). Hãy kiểm tra lại tệp, "
             "hoặc mở bằng Excel và lưu lại dạng .xlsx.",
         )
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
+    head = data[: 1 << 20]
+    if _is_encrypted_package(data):
+        raise _refuse(path, PASSWORD)
     if _ole_cut_short(head, size):
         raise _refuse(
             path,
@@ -71,7 +72,14 @@ def inspect_ole(path: Path, size: int) -> Inspection:
         )
     if _xls_filepass(head):
         raise _refuse(path, PASSWORD)
-    return Inspection(kind="xls")
+    from dangvien_cli.importing.biff import measure_xls
+
+    return Inspection(kind="xls", budget=measure_xls(path, data))
+
+
+def _is_encrypted_package(data: bytes) -> bool:
+    """An encrypted .xlsx is an OLE file holding an 'EncryptedPackage' stream."""
+    return "EncryptedPackage".encode("utf-16-le") in data[: 1 << 20]
 
 
 def _ole_cut_short(head: bytes, size: int) -> bool:
@@ -100,10 +108,10 @@ def _xls_filepass(head: bytes) -> bool:
     return head[following : following + 2] == b"\x2f\x00"
 
 
-def inspect_zip(path: Path) -> Inspection:
+def inspect_zip(path: Path, data: bytes) -> Inspection:
     """Check a zip-based workbook (.xlsx, .xlsm, .ods) from its directory, then its grids."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
         raise _refuse(
             path,
@@ -118,9 +126,14 @@ def inspect_zip(path: Path) -> Inspection:
         kind = _kind(path, archive, names)
         inspection = Inspection(kind=kind)
         if kind == "xlsx":
-            inspection.uncached += check_xlsx_sheets(path, archive)
+            from dangvien_cli.importing.sheet_walk import measure_xlsx
+
+            inspection.budget = measure_xlsx(path, archive)
+            inspection.uncached = inspection.budget.uncached
         elif kind == "ods":
-            check_ods(path, archive)
+            from dangvien_cli.importing.ods_walk import measure_ods
+
+            inspection.budget = measure_ods(path, archive)
         return inspection
 
 
@@ -130,6 +143,13 @@ def _check_directory(path: Path, entries: list[zipfile.ZipInfo]) -> None:
             path,
             f"tệp nén chứa {_count(len(entries))} mục, quá nhiều cho một bảng tính (giới hạn "
             f"{_count(MAX_ENTRIES)}); không đọc tệp này. Hãy mở bằng Excel, kiểm tra và lưu lại.",
+        )
+    if len({e.filename for e in entries}) != len(entries):
+        # Two entries of one name: the guard and the reader might each take a different one.
+        raise _refuse(
+            path,
+            "tệp nén có hai mục trùng tên, điều mà Excel và LibreOffice không bao giờ tạo ra; tệp "
+            "có thể đã bị sửa để gây hại, nên không được đọc. Hãy xin lại tệp gốc từ nơi gửi.",
         )
     for entry in entries:
         name = entry.filename.replace("\\", "/")
@@ -176,7 +196,12 @@ def _kind(path: Path, archive: zipfile.ZipFile, names: set[str]) -> str:
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
-        return "xlsb"
+        # The binary workbook: its grids cannot be measured before calamine reads them.
+        raise _refuse(
+            path,
+            "đây là sổ làm việc nhị phân của Excel (.xlsb), dạng dangvien không đọc. Hãy mở "
+            "bằng Excel và lưu lại dạng .xlsx (Tệp → Lưu thành → Sổ làm việc Excel).",
+        )
     mimetype = ""
     if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
         mimetype = archive.read("mimetype").decode("ascii", "replace").strip()

@@ -417,11 +417,10 @@ def _group_labels(
 ) -> dict[int, str]:
     """For each column of a two-row header, the label of the merged group cell above it."""
     groups: dict[int, str] = {}
-    for (r1, c1), (r2, c2) in sheet.merged:
-        if r1 == h and r2 == h and c2 > c1:
-            label = _text(top[c1]) if c1 < len(top) else ""
-            for c in range(c1, c2 + 1):
-                groups[c] = label
+    for (_, c1), (_, c2) in sheet.merged_across(h):  # sorted once per sheet: never all ranges
+        label = _text(top[c1]) if c1 < len(top) else ""
+        for c in range(c1, min(c2, width - 1) + 1):
+            groups[c] = label
     # Without merge information (.ods), a group label runs right over the empty top cells.
     current = ""
     for i in range(width):

@@ -52,23 +52,26 @@ class MergedDown(Sequence[list[object]]):
 
 @overload
 def merged_down(
-    rows: list[list[object]], merged: list[MergedRange], table: Table
+    rows: list[list[object]], ranges: list[MergedRange], table: Table
 ) -> list[list[object]]: ...
 
 
 @overload
 def merged_down(
-    rows: Sequence[list[object]], merged: list[MergedRange], table: Table
+    rows: Sequence[list[object]], ranges: list[MergedRange], table: Table
 ) -> Sequence[list[object]]: ...
 
 
 def merged_down(
-    rows: Sequence[list[object]], merged: list[MergedRange], table: Table
+    rows: Sequence[list[object]], ranges: list[MergedRange], table: Table
 ) -> Sequence[list[object]]:
     """A sheet's rows as the table's parser should read them (the same object when no column
-    is merged down its data rows; a list stays a list)."""
+    is merged down its data rows; a list stays a list).
+
+    `ranges` are the sheet's column merges that start inside the table (Sheet.merged_down):
+    the work is the cells they cover inside the table, whatever the sheet's other merges."""
     fills: dict[int, dict[int, object]] = {}
-    for (r1, c1), (r2, c2) in merged:
+    for (r1, c1), (r2, c2) in ranges:
         if c1 != c2 or r2 <= r1 or r1 < table.first_row or r1 >= table.end_row:
             continue
         top = rows[r1]
@@ -78,4 +81,9 @@ def merged_down(
     if not fills:
         return rows
     view = MergedDown(rows, fills)
-    return [view[i] for i in range(len(rows))] if isinstance(rows, list) else view
+    if not isinstance(rows, list):
+        return view
+    patched = list(rows)  # a copy of the references only; the rows filled in are new lists
+    for r in fills:
+        patched[r] = view[r]
+    return patched

@@ -155,7 +155,7 @@ def plan_table(
 
     parser = TableParser(
         table,
-        merged_down(sheet.rows, sheet.merged, table),
+        merged_down(sheet.rows, sheet.merged_down(table.first_row, table.end_row), table),
         school_year=year,
         term=options.term or ctx.term,
         class_name=class_name,

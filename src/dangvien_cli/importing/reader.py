@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from dangvien_cli.core.errors import UnreadableFileError
+
+if TYPE_CHECKING:
+    from dangvien_cli.importing.guard import Inspection
 
 # A merged range as calamine gives it: ((first_row, first_col), (last_row, last_col)), 0-based.
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
@@ -116,6 +122,30 @@ class Sheet:
     rows: Sequence[list[object]]
     merged: list[MergedRange] = field(default_factory=list)
     hidden: bool = False  # hidden in the workbook: not read, not imported (README, import)
+    _across: dict[int, list[MergedRange]] | None = field(default=None, repr=False)
+    _down: tuple[list[int], list[MergedRange]] | None = field(default=None, repr=False)
+
+    def merged_across(self, row: int) -> list[MergedRange]:
+        """The ranges merged across columns within one row (a group label over a header).
+        The ranges are sorted once per sheet, so each question costs what it finds."""
+        if self._across is None:
+            self._across = {}
+            for m in self.merged:
+                (r1, c1), (r2, c2) = m
+                if r1 == r2 and c2 > c1:
+                    self._across.setdefault(r1, []).append(m)
+        return self._across.get(row, [])
+
+    def merged_down(self, first: int, end: int) -> list[MergedRange]:
+        """The ranges merged down one column whose first row is in first … end-1."""
+        if self._down is None:
+            down = sorted(
+                (m for m in self.merged if m[0][1] == m[1][1] and m[1][0] > m[0][0]),
+                key=lambda m: m[0][0],
+            )
+            self._down = ([m[0][0] for m in down], down)
+        starts, down = self._down
+        return down[bisect_left(starts, first) : bisect_left(starts, end)]
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -136,29 +166,69 @@ def _unreadable(path: Path, reason: str) -> UnreadableFileError:
     return UnreadableFileError(f"{path.name}: {reason}")
 
 
-def read_workbook(path: Path) -> list[Sheet]:
-    """Every sheet of the file, or UnreadableFileError saying why the file cannot be read."""
+MAX_FILE_BYTES = 512 * 1024**2  # a roster of a million students is about 55 MB
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, read once through one handle: what the guard checks is what calamine
+    reads, even if the file is replaced meanwhile. Only a regular file is read (judged from the
+    open handle; a FIFO is opened without waiting for a writer)."""
     from dangvien_cli.importing import guard
 
-    if not path.exists():
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError as exc:
         if path.is_symlink():
             raise _unreadable(
                 path,
                 "đây là một liên kết (symlink) trỏ vòng về chính nó hoặc tới tệp không còn nữa. "
                 "Hãy nhập chính tệp bảng tính.",
-            )
-        raise _unreadable(path, "không tìm thấy tệp. Hãy kiểm tra tên và thư mục.")
-    if path.is_dir():
-        raise _unreadable(path, "đây là một thư mục, không phải tệp bảng tính.")
-    if not path.is_file():
-        raise _unreadable(path, "đây không phải tệp thường (thiết bị, ống dẫn…), không đọc được.")
+            ) from exc
+        raise _unreadable(path, "không tìm thấy tệp. Hãy kiểm tra tên và thư mục.") from exc
+    except OSError as exc:
+        if isinstance(exc, IsADirectoryError) or path.is_dir():  # Windows: "permission denied"
+            raise _unreadable(path, "đây là một thư mục, không phải tệp bảng tính.") from exc
+        raise _unreadable(path, guard.os_reason(exc)) from exc
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-            size = path.stat().st_size
+        return _read_regular(path, fd)
     except OSError as exc:
         raise _unreadable(path, guard.os_reason(exc)) from exc
-    kind = sniff(path, head)
+    finally:
+        os.close(fd)
+
+
+def _read_regular(path: Path, fd: int) -> bytes:
+    from dangvien_cli.importing.grids import size_text
+
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        raise _unreadable(path, "đây là một thư mục, không phải tệp bảng tính.")
+    if not stat.S_ISREG(info.st_mode):
+        raise _unreadable(path, "đây không phải tệp thường (thiết bị, ống dẫn…), không đọc được.")
+    too_big = _unreadable(
+        path,
+        f"tệp nặng hơn {size_text(MAX_FILE_BYTES)}, vượt giới hạn cho một bảng tính (danh sách "
+        "một triệu học sinh chỉ khoảng 55 MB). Hãy chia thành nhiều tệp nhỏ hơn.",
+    )
+    if info.st_size > MAX_FILE_BYTES:
+        raise too_big
+    parts: list[bytes] = []
+    got = 0
+    while piece := os.read(fd, 1 << 20):
+        parts.append(piece)
+        got += len(piece)
+        if got > MAX_FILE_BYTES:  # it grew while read
+            raise too_big
+    return b"".join(parts)
+
+
+def read_workbook(path: Path) -> list[Sheet]:
+    """Every sheet of the file, or UnreadableFileError saying why the file cannot be read."""
+    from dangvien_cli.importing import guard, sandbox
+
+    data = read_bytes(path)
+    kind = sniff(path, data[:4096])
     if kind == "empty":
         raise _unreadable(path, "tệp rỗng (0 byte).")
     if kind == "html":
@@ -173,15 +243,27 @@ def read_workbook(path: Path) -> list[Sheet]:
             "không phải tệp bảng tính (.xlsx, .xls, .ods). Nếu là tệp CSV, hãy mở bằng "
             "Excel và lưu lại dạng .xlsx.",
         )
-    if kind == "ole" and _is_encrypted_ole(path, size):
-        raise _unreadable(path, guard.PASSWORD)
     # Judged before calamine reads a byte: zip bombs, cell-grid bombs, disguised archives.
-    inspection = guard.inspect_zip(path) if kind == "zip" else guard.inspect_ole(path, size)
+    inspection = guard.inspect_zip(path, data) if kind == "zip" else guard.inspect_ole(path, data)
+    # Then calamine tries the same bytes where a failure cannot take the tool down.
+    read = sandbox.try_read(path, data, inspection.budget)
+    if inspection.budget is not None and not inspection.budget.measured:
+        inspection.budget.check_read(read)  # a large file: measured by calamine itself
+    sheets = _calamine_sheets(path, data, inspection)
+    shown = [s for s in sheets if not s.hidden]
+    if not shown or all(not any(_filled(v) for v in row) for s in shown for row in s.rows):
+        raise _unreadable(path, guard.nothing_shown([s.name for s in sheets if s.hidden]))
+    return sheets
+
+
+def _calamine_sheets(path: Path, data: bytes, inspection: Inspection) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
+
+    from dangvien_cli.importing import guard
 
     try:
         # Opened by content, not by name: a .xls saved as "….xlsx" is common.
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         hidden = guard.hidden_sheets(workbook)
         guard.refuse_uncached(path, inspection, hidden)
         sheets: list[Sheet] = []
@@ -204,9 +286,6 @@ def read_workbook(path: Path) -> list[Sheet]:
             "tệp bị hỏng, không đọc được nội dung bảng tính. Hãy mở thử bằng Excel: nếu mở "
             f"được, lưu lại dạng .xlsx rồi nhập tệp mới (chi tiết kỹ thuật: {_short(exc)}).",
         ) from exc
-    shown = [s for s in sheets if not s.hidden]
-    if not shown or all(not any(_filled(v) for v in row) for s in shown for row in s.rows):
-        raise _unreadable(path, guard.nothing_shown([s.name for s in sheets if s.hidden]))
     return sheets
 
 
@@ -217,14 +296,3 @@ def _filled(value: object) -> bool:
 def _short(exc: Exception) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "…"
-
-
-def _is_encrypted_ole(path: Path, size: int) -> bool:
-    """An encrypted .xlsx is an OLE file holding an 'EncryptedPackage' stream."""
-    marker = "EncryptedPackage".encode("utf-16-le")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(min(size, 1 << 20))
-    except OSError:
-        return False
-    return marker in data
