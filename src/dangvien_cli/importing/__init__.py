@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from dangvien_cli.core.files import sha256_of
 from dangvien_cli.importing.plans import ImportOptions, plan_tables
-from dangvien_cli.importing.reader import Sheet, read_workbook
+from dangvien_cli.importing.reader import Sheet, Workbook, read_workbook
 from dangvien_cli.importing.reports import (
     FileReport,
     NoProgress,
@@ -136,7 +136,8 @@ def _import_file(
             insert(batch_t).returning(batch_t.c.id),
             {
                 "file_name": path.name,
-                "sha256": sha256_of(path),
+                # The digest of the bytes read; of the file now only for sheets given ready-made.
+                "sha256": sheets.sha256 if isinstance(sheets, Workbook) else sha256_of(path),
                 "imported_at": stamp.now,
                 "imported_by": stamp.user,
             },

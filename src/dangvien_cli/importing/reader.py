@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import stat
@@ -223,7 +224,16 @@ def _read_regular(path: Path, fd: int) -> bytes:
     return b"".join(parts)
 
 
-def read_workbook(path: Path) -> list[Sheet]:
+class Workbook(list[Sheet]):
+    """The sheets of a file, and the SHA-256 of the very bytes they were read from (an import
+    batch records it: the file is not opened again, it may have been swapped meanwhile)."""
+
+    def __init__(self, sheets: list[Sheet], sha256: str) -> None:
+        super().__init__(sheets)
+        self.sha256 = sha256
+
+
+def read_workbook(path: Path) -> Workbook:
     """Every sheet of the file, or UnreadableFileError saying why the file cannot be read."""
     from dangvien_cli.importing import guard, sandbox
 
@@ -253,7 +263,7 @@ def read_workbook(path: Path) -> list[Sheet]:
     shown = [s for s in sheets if not s.hidden]
     if not shown or all(not any(_filled(v) for v in row) for s in shown for row in s.rows):
         raise _unreadable(path, guard.nothing_shown([s.name for s in sheets if s.hidden]))
-    return sheets
+    return Workbook(sheets, hashlib.sha256(data).hexdigest())
 
 
 def _calamine_sheets(path: Path, data: bytes, inspection: Inspection) -> list[Sheet]:
