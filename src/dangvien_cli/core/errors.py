@@ -199,8 +199,9 @@ def _sqlite_failure(error: BaseException, database: str) -> DangvienError | None
         )
     if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return DangvienError(
-            f"Tệp {database} bị hỏng hoặc không phải cơ sở dữ liệu. {_UNFINISHED} Hãy dùng "
-            "bản sao lưu gần nhất (dangvien backup) hoặc chọn tệp khác bằng --db."
+            f"Tệp {database} bị hỏng hoặc không phải cơ sở dữ liệu. {_UNFINISHED} Hãy giữ "
+            "nguyên tệp này, chép bản sao lưu gần nhất (tệp do `dangvien backup` tạo) ra một "
+            "tên mới rồi dùng nó với --db, hoặc chọn đúng tệp bằng --db."
         )
     return None
 
