@@ -203,3 +203,24 @@ def test_a_backup_killed_for_real_leaves_nothing_after_the_next(tmp_path):
         forker.close()
     assert list(tmp_path.glob(".copy.db.tmp-*")) == []
     assert query(tmp_path / "copy.db", "PRAGMA integrity_check") == [("ok",)]
+
+
+@posix_only
+def test_a_stale_export_temp_is_removed_by_the_next_export(run, tmp_path):
+    """An export killed while it wrote leaves ".NAME.tmp-PID-XXXX.tmp" beside its target; the
+    next export to that target removes those whose process is gone."""
+    roster = plain_roster(tmp_path / "12A1.xlsx", [LAN]).path
+    run.ok("import", roster, "--school", "THPT Bình Lư", "--school-year", "2024-2025")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".ds.xlsx.tmp-{dead.pid}-k3j9x_1.tmp"
+    alive = tmp_path / f".ds.xlsx.tmp-{os.getppid()}-a8b2.tmp"
+    for leftover in (stale, alive):
+        leftover.write_bytes(b"half")
+
+    run.ok("students", "--xlsx", tmp_path / "ds.xlsx")
+
+    assert not stale.exists()
+    assert alive.exists()  # a live process's: not ours to remove
+    assert sorted(p.name for p in tmp_path.glob(".ds.xlsx*")) == [alive.name]
+    assert (tmp_path / "ds.xlsx").stat().st_size > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import glob
 import os
 import re
 import tempfile
@@ -158,6 +159,37 @@ def refuse_special_file(path: Path) -> None:
         )
 
 
+# SQLite's own files beside a database being written: a killed copy leaves them too.
+SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
+def temp_name(target: Path) -> Path:
+    """Where a copy is written before it is renamed to `target` (hidden, this process's own):
+    ".NAME.tmp-PID", so that a later run knows whose it was."""
+    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove copies towards `target` (a database's backup with its -journal, -wal, -shm, or an
+    export being written: ".NAME.tmp-PID" and ".NAME.tmp-PID-XXXX.tmp") left by a process that
+    was killed while writing them: those whose process is gone."""
+    if os.name != "posix":
+        return
+    own = re.compile(
+        rf"\.{re.escape(target.name)}\.tmp-(\d+)(?:-\w+\.tmp)?(?:{'|'.join(SIDE_FILES)})?"
+    )
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.tmp-*"):
+        found = own.fullmatch(leftover.name)
+        if found is None or int(found[1]) == os.getpid():
+            continue
+        try:
+            os.kill(int(found[1]), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            continue  # alive, or another user's: not ours to remove
+
+
 def write_atomically(path: Path, write: Callable[[str], object]) -> None:
     """Write a file through `write(temporary path)` next to the target, then rename it into
     place: a reader never sees half a file, and a failure leaves the old file as it was."""
@@ -165,7 +197,10 @@ def write_atomically(path: Path, write: Callable[[str], object]) -> None:
     if not path.parent.exists():
         raise DangvienError(f"Không có thư mục {path.parent} để ghi {path.name}.")
     refuse_special_file(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path)
+    # ".NAME.tmp-PID-XXXX.tmp": a later run knows whose it was (remove_stale_temps).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", suffix=".tmp",
+                               dir=path.parent)  # fmt: skip
     os.close(fd)
     try:
         write(tmp)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
-import re
 import shlex
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dangvien_cli.core.errors import DangvienError, DatabaseError, driver_message, known_failure
+from dangvien_cli.core.exporting import SIDE_FILES, remove_stale_temps, temp_name
 from dangvien_cli.db.waiting import Waiting, pg_session_limit, pg_write_lock, sqlite_begin_immediate
 
 if TYPE_CHECKING:
@@ -195,34 +194,6 @@ def backup_sqlite(source: Path, target: Path) -> None:
     os.chmod(target, 0o600)
 
 
-# SQLite's own files beside a database being written: a killed copy leaves them too.
-_SIDE_FILES = ("-journal", "-wal", "-shm")
-
-
-def temp_name(target: Path) -> Path:
-    """Where a copy is written before it is renamed to `target` (hidden, this process's own):
-    ".NAME.tmp-PID", so that a later run knows whose it was."""
-    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
-
-
-def remove_stale_temps(target: Path) -> None:
-    """Remove copies towards `target` (and their -journal, -wal, -shm) left by a process that
-    was killed while writing them: those whose process is gone."""
-    if os.name != "posix":
-        return
-    own = re.compile(rf"\.{re.escape(target.name)}\.tmp-(\d+)(?:{'|'.join(_SIDE_FILES)})?")
-    for leftover in target.parent.glob(f".{glob.escape(target.name)}.tmp-*"):
-        found = own.fullmatch(leftover.name)
-        if found is None or int(found[1]) == os.getpid():
-            continue
-        try:
-            os.kill(int(found[1]), 0)
-        except ProcessLookupError:
-            leftover.unlink(missing_ok=True)
-        except OSError:
-            continue  # alive, or another user's: not ours to remove
-
-
 def copy_sqlite_atomically(source: Path, target: Path) -> None:
     """SQLite's online backup of `source` into a hidden file renamed to `target` at the end:
     `target` is never a half-written copy, even when this process is killed."""
@@ -235,7 +206,7 @@ def copy_sqlite_atomically(source: Path, target: Path) -> None:
         backup_sqlite(source, temp)
         os.replace(temp, target)
     finally:
-        for leftover in (temp, *(temp.with_name(temp.name + s) for s in _SIDE_FILES)):
+        for leftover in (temp, *(temp.with_name(temp.name + s) for s in SIDE_FILES)):
             leftover.unlink(missing_ok=True)
 
 
