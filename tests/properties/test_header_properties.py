@@ -11,11 +11,10 @@ from openpyxl import Workbook
 from strategies import PROPERTY, SLOW_PROPERTY, names
 
 from dangvien_cli.core.text import fold, school_key
+from dangvien_cli.importing.headers import ALIASES, match_header
 from dangvien_cli.importing.layout import (
-    ALIASES,
     HEADER_SEARCH_ROWS,
     find_tables,
-    match_header,
     school_from_title,
 )
 from dangvien_cli.importing.reader import Sheet, read_workbook

@@ -13,8 +13,8 @@ from dangvien_cli.core.errors import UsageError
 from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.legacy import detect_legacy, fix_legacy
 from dangvien_cli.core.text import fold
+from dangvien_cli.importing.headers import GRADED_FIELDS
 from dangvien_cli.importing.layout import (
-    GRADED_FIELDS,
     Column,
     Table,
     class_from_sheet_name,

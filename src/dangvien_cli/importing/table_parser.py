@@ -16,7 +16,8 @@ from dangvien_cli.core.dates import BirthDate, parse_date
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.names import name_problem
 from dangvien_cli.core.text import fold
-from dangvien_cli.importing.layout import GRADED_FIELDS, Column, Table
+from dangvien_cli.importing.headers import GRADED_FIELDS
+from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.plausible import parse_birth
 from dangvien_cli.importing.rows import (
     COLUMN_NUMBER,
