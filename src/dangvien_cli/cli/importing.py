@@ -39,7 +39,12 @@ không làm thay đổi gì; các mốc kết nạp đã ghi không bao giờ b�
 trường khác: nếu họ tên và ngày sinh khớp thì đó là học sinh chuyển trường (được chuyển sang,
 ghi vào lịch sử và nêu trong kết quả), nếu không thì dòng đó bị từ chối.
 
-Mã thoát: 0 mọi dòng hợp lệ; 3 có dòng bị từ chối; 1 tệp không đọc được; 2 sai cách gọi.
+Tệp không ghi tên trường, năm học hay học kỳ (khi có cột học lực/hạnh kiểm): một thông báo
+nêu cùng lúc mọi tùy chọn cần thêm (--school, --school-year, --term) kèm ví dụ; --json thêm
+"missing_options".
+
+Mã thoát: 0 mọi dòng hợp lệ; 3 có dòng bị từ chối; 1 tệp không đọc được; 2 sai cách gọi hoặc
+thiếu tùy chọn.
 
 Ví dụ:
 
@@ -137,7 +142,13 @@ def import_command(
                     )
             except DangvienError as exc:
                 outcomes.append(
-                    {"path": str(path), "error": exc.message, "exit_code": int(exc.exit_code)}
+                    {
+                        "path": str(path),
+                        "error": exc.message,
+                        "exit_code": int(exc.exit_code),
+                        # MissingOptionsError: every option the file needs, named at once
+                        "missing_options": list(getattr(exc, "options", [])),
+                    }
                 )
                 if not as_json:
                     err.print(f"[bold red]Lỗi:[/] {literal(exc.message)}")
@@ -230,12 +241,17 @@ def _json(outcomes: list[FileReport | dict[str, Any]]) -> dict[str, Any]:
                 "errors": [],
                 "error": outcome["error"],
                 "exit_code": outcome["exit_code"],
+                **({"missing_options": missing} if (missing := outcome["missing_options"]) else {}),
             }
         )
     totals = {
         k: sum(int(f[k]) for f in files) for k in ("created", "updated", "unchanged", "rejected")
     }
-    return {"files": files, "totals": totals}
+    # The options to add, once for all the files, in the order the files lacked them.
+    asked = list(dict.fromkeys(o for f in files for o in f.get("missing_options", ())))
+    if not asked:
+        return {"files": files, "totals": totals}
+    return {"files": files, "totals": totals, "missing_options": asked}
 
 
 def _print_report(out: Console, report: FileReport, *, strict: bool, dry_run: bool) -> None:

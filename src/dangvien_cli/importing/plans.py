@@ -39,6 +39,36 @@ class ImportOptions:
     strict: bool = False
 
 
+# What a file may not say, the option that says it instead, and an example of it: in this order.
+OPTIONS_ASKED: dict[str, tuple[str, str]] = {
+    "--school": ("tên trường", '--school "THPT Bình Lư"'),
+    "--school-year": ("năm học", "--school-year 2024-2025"),
+    "--term": (
+        "học kỳ (có cột học lực/hạnh kiểm)",
+        "--term hk1 (hoặc hk2, cn)",
+    ),
+}
+
+
+class MissingOptionsError(UsageError):
+    """A file that does not say its school, school year or term (when its grades need one):
+    every missing option named in one message, so that one run with all of them is enough."""
+
+    def __init__(self, file_name: str, missing: dict[str, list[str]]) -> None:
+        self.options = [o for o in OPTIONS_ASKED if o in missing]
+        lines = []
+        for option in self.options:
+            what, example = OPTIONS_ASKED[option]
+            lines.append(f"  {option}: tệp không ghi {what} ({', '.join(missing[option])}); "
+                         f"ví dụ {example}")  # fmt: skip
+        together = " ".join(OPTIONS_ASKED[o][1].split(" (")[0] for o in self.options)
+        super().__init__(
+            f"{file_name}: tệp thiếu {len(self.options)} thông tin để nhập. Hãy thêm:\n"
+            + "\n".join(lines)
+            + f"\nCả lệnh, ví dụ: dangvien import {file_name} {together}"
+        )
+
+
 @dataclass
 class Planned:
     table: Table
@@ -76,6 +106,7 @@ def plan_tables(
     order. Hidden sheets, legacy encodings and sheets without a table are noted in the report."""
     planned: list[Planned] = []
     milestone_tables: list[tuple[Sheet, Table]] = []
+    roster_tables: list[tuple[Sheet, Table]] = []
     for sheet in sheets:
         if sheet.hidden:
             report.notes.append(
@@ -113,8 +144,37 @@ def plan_tables(
             if table.kind == "milestones":
                 milestone_tables.append((sheet, table))
                 continue
-            planned.append(plan_table(path, sheet, table, options, report, year_start=year_start))
+            roster_tables.append((sheet, table))
+    _ask_once(path, roster_tables, options)
+    for sheet, table in roster_tables:
+        planned.append(plan_table(path, sheet, table, options, report, year_start=year_start))
     return planned, milestone_tables
+
+
+def _ask_once(path: Path, tables: list[tuple[Sheet, Table]], options: ImportOptions) -> None:
+    """Every option the file's roster tables need and do not have, in one refusal."""
+    missing: dict[str, list[str]] = {}
+    for sheet, table in tables:
+        where = f"trang “{sheet.name}”"
+        for option in _missing(table, options):
+            if where not in missing.setdefault(option, []):
+                missing[option].append(where)
+    if missing:
+        raise MissingOptionsError(path.name, missing)
+
+
+def _missing(table: Table, options: ImportOptions) -> list[str]:
+    """The options a roster table needs and neither the command line nor its titles give."""
+    ctx = table.context
+    needed = []
+    if (options.school or ctx.school) is None:
+        needed.append("--school")
+    if (options.school_year or ctx.school_year) is None:
+        needed.append("--school-year")
+    graded_terms = {c.term for c in table.columns if c.field in GRADED_FIELDS}
+    if graded_terms and None in graded_terms and (options.term or ctx.term) is None:
+        needed.append("--term")
+    return needed
 
 
 def plan_table(
@@ -128,26 +188,13 @@ def plan_table(
 ) -> Planned:
     """Decide school, year, term and class for a table; refuse when one is needed but unknown."""
     ctx = table.context
-    where = f"{path.name}, trang “{sheet.name}” (bảng ở dòng {table.header_first + 1})"
-    school = options.school or ctx.school
-    if school is None:
-        raise UsageError(
-            f'{where}: tệp không ghi tên trường. Hãy thêm --school "Tên trường", '
-            'ví dụ --school "THPT Bình Lư".'
-        )
-    year = options.school_year or ctx.school_year
-    if year is None:
-        raise UsageError(
-            f"{where}: tệp không ghi năm học. Hãy thêm --school-year, "
-            "ví dụ --school-year 2024-2025."
-        )
-    graded_terms = {c.term for c in table.columns if c.field in GRADED_FIELDS}
+    missing = _missing(table, options)
+    if missing:  # plan_tables asked for every table's at once; this one is called alone too
+        raise MissingOptionsError(path.name, {o: [f"trang “{sheet.name}”"] for o in missing})
+    school, year = options.school or ctx.school, options.school_year or ctx.school_year
     term = options.term or ctx.term
-    if graded_terms and None in graded_terms and term is None:
-        raise UsageError(
-            f"{where}: có cột học lực/hạnh kiểm nhưng tệp không ghi học kỳ. Hãy thêm --term "
-            "hk1, hk2 hoặc cn."
-        )
+    assert school is not None and year is not None  # _missing said so
+    graded_terms = {c.term for c in table.columns if c.field in GRADED_FIELDS}
     class_name = options.class_name
     if class_name is None and "class_name" not in table.fields:
         class_name = ctx.class_name or class_from_sheet_name(sheet.name)
@@ -157,7 +204,7 @@ def plan_table(
         table,
         merged_down(sheet.rows, sheet.merged_down(table.first_row, table.end_row), table),
         school_year=year,
-        term=options.term or ctx.term,
+        term=term,
         class_name=class_name,
         year_start=year_start,
     )
