@@ -15,6 +15,7 @@ from dangvien_cli.importing.headers import (
     HeaderMatch,
     match_header,
     may_name,
+    settle_names,
 )
 from dangvien_cli.importing.reader import Sheet
 
@@ -87,7 +88,7 @@ def _row_matches(row: list[object]) -> dict[int, HeaderMatch]:
             match = match_header(text)
             if match is not None:
                 found[i] = match
-    return found
+    return settle_names(found)
 
 
 def _is_header(matches: dict[int, HeaderMatch]) -> bool:
@@ -137,7 +138,7 @@ def find_tables(sheet: Sheet) -> list[Table]:
             continue
         if not may_name(cell, key_field):
             continue
-        match = match_header(cell)
+        match = settle_names({key_col: m} if (m := match_header(cell)) else {}).get(key_col)
         if match is not None and match.field == key_field and _header_at(rows, r):
             headers.append(r)
     if not headers:
@@ -223,13 +224,17 @@ def _columns(sheet: Sheet, h: int) -> tuple[list[Column], int]:
     columns: list[Column] = []
     from dangvien_cli.importing.values import scale_from_header
 
-    for i in range(width):
-        upper = _text(top[i]) if i < len(top) else ""
+    owns = [
+        (_text(below[i]) if two_rows and i < len(below) else "")
+        or (_text(top[i]) if i < len(top) else "")
+        for i in range(width)
+    ]
+    matches = settle_names({i: m for i, own in enumerate(owns) if own and (m := match_header(own))})
+    for i, own in enumerate(owns):
         lower = _text(below[i]) if two_rows and i < len(below) else ""
-        own = lower or upper
         group = groups.get(i) if lower else None
         header = f"{group} / {own}" if group and group != own else own
-        match = match_header(own) if own else None
+        match = matches.get(i)
         term = None
         if match is not None:
             term = match.term
