@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from builders import xlsx_rows
 from dbcheck import query
 

@@ -30,6 +30,8 @@ HEADERS = {
         "Mã MOET",
         "Mã số học sinh",
         "Mã",
+        "MSHS",
+        "Mã số HS",
     ],
     "full_name": ["Họ và tên", "Họ tên", "Họ và tên học sinh", "Họ tên học sinh", "Tên học sinh"],
     "date_of_birth": [
@@ -65,7 +67,13 @@ SAMPLE: dict[str, object] = {
     "youth_union_joined": "26/03/2022",
 }
 # Columns rosters carry that the importer does not know: they must stay unknown.
-UNKNOWN = ["Ghi chú", "Địa chỉ", "Số điện thoại", "Quê quán", "Chức vụ", "Hộ khẩu thường trú"]
+UNKNOWN = [
+    "Ghi chú", "Địa chỉ", "Số điện thoại", "Quê quán", "Chức vụ", "Hộ khẩu thường trú",
+    # other numbers, never the student code
+    "Mã số trên thẻ BHYT", "Số thẻ BHYT", "CMND", "Số tài khoản", "SĐT", "Mã SV", "Số thẻ đoàn",
+    # other people, never the student
+    "Họ tên mẹ", "Họ và tên cha", "Năm sinh cha", "Họ tên người giám hộ", "GVCN",
+]  # fmt: skip
 TITLES = [
     "SỞ GD&ĐT LAI CHÂU",
     "TRƯỜNG THPT BÌNH LƯ",
@@ -89,12 +97,16 @@ def written(text: str, how: str) -> str:
         "nfd": unicodedata.normalize("NFD", text),
         "padded": f"  {text} :",
         "starred": f"{text}*",
+        "marked": f"{text} (*)",
+        "no spaces": text.replace(" ", ""),
+        "broken": text.replace(" ", "\n", 1),
     }[how]
 
 
 spellings = st.sampled_from(
-    ["as is", "upper", "lower", "no diacritics", "NO DIACRITICS", "nfd", "padded", "starred"]
-)
+    ["as is", "upper", "lower", "no diacritics", "NO DIACRITICS", "nfd", "padded", "starred",
+     "marked", "no spaces", "broken"]
+)  # fmt: skip
 
 
 @st.composite
@@ -240,6 +252,59 @@ def test_every_alias_names_its_field_in_any_case(pair: tuple[str, str], how: str
     field, alias = pair
     match = match_header(written(alias, how))
     assert match is not None and match.field == field
+
+
+@PROPERTY
+@given(
+    names | st.builds("{} {}".format, st.sampled_from(["Ma", "Mã", "Ma Thị", "Hồ", "Hà"]), names),
+    st.sampled_from(["as is", "upper", "no diacritics", "no spaces"]),
+)
+def test_a_name_is_never_a_header(name: str, how: str) -> None:
+    # "Ma Thị Hoa", "Hồ Văn Tên": a student's name names no field, however it is typed.
+    assert match_header(written(name, how)) is None
+
+
+# Another number, as it follows "Mã" or "Số" in a header: never the student code.
+OTHER_NUMBERS = [
+    "thẻ BHYT", "BHYT", "BHXH", "bảo hiểm y tế", "CCCD", "CMND", "căn cước", "tài khoản",
+    "điện thoại", "SĐT", "SV", "sinh viên", "thẻ đoàn", "đoàn viên", "định danh cá nhân",
+]  # fmt: skip
+
+
+@PROPERTY
+@given(
+    st.sampled_from(HEADERS["student_code"]),
+    st.sampled_from(["", "trên", "số", "của", "(", "-"]),
+    st.sampled_from(OTHER_NUMBERS),
+    st.sampled_from(["as is", "upper", "no diacritics", "padded", "marked"]),
+)
+def test_a_header_naming_another_number_is_never_the_code(
+    code: str, between: str, number: str, how: str
+) -> None:
+    header = " ".join(w for w in (code, between, number) if w)
+    match = match_header(written(header, how))
+    assert match is None or match.field != "student_code", header
+
+
+# Someone else, as a header names them after the field: never the student's own.
+OTHER_PEOPLE = [
+    "cha", "mẹ", "bố", "cha/mẹ", "của mẹ", "người giám hộ", "GVCN", "giáo viên chủ nhiệm",
+    "chủ hộ", "phụ huynh", "vợ/chồng",
+]  # fmt: skip
+
+
+@PROPERTY
+@given(
+    st.sampled_from([f for f in HEADERS if f not in ("stt", *GRADED)]),
+    st.data(),
+    st.sampled_from(OTHER_PEOPLE),
+    st.sampled_from(["as is", "upper", "no diacritics", "marked"]),
+)
+def test_a_header_naming_someone_else_is_never_the_students(
+    field: str, data: st.DataObject, person: str, how: str
+) -> None:
+    header = data.draw(st.sampled_from(HEADERS[field])) + " " + person
+    assert match_header(written(header, how)) is None, header
 
 
 @PROPERTY

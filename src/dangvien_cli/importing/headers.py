@@ -174,9 +174,8 @@ _OTHER_NUMBERS = frozenset(
         "huyen", "xa", "dan toc", "ton giao",
     }
 )  # fmt: skip
-# "Bộ" after the code is the ministry ("Mã định danh (Bộ GD&ĐT)"), not a father.
 _NOT_ITS_OWN: dict[str, frozenset[str]] = {
-    "student_code": (_OTHER_PEOPLE - {"bo"}) | _OTHER_NUMBERS,
+    "student_code": _OTHER_PEOPLE | _OTHER_NUMBERS,
     **{
         name: _OTHER_PEOPLE
         for name in (
@@ -199,11 +198,13 @@ _NOT_ITS_OWN: dict[str, frozenset[str]] = {
 # Party member who helps the candidate ("Họ tên đảng viên giúp đỡ").
 _NAME_OF = {"khai sinh": "birth_name", "nguoi giup do": "mentor", "dang vien giup do": "mentor"}
 _WORD = re.compile(r"[a-z0-9]+")
+# "Bộ" before "GD" is the ministry ("Mã định danh (Bộ GD&ĐT)"), not a father.
+_MINISTRY = re.compile(r"\bbo (?=gd|giao duc)")
 
 
 def _phrases(rest: str) -> set[str]:
     """Every run of one to four words in `rest` ("cha/mẹ" is "cha", "me", "cha me")."""
-    words = _WORD.findall(rest)
+    words = _WORD.findall(_MINISTRY.sub("", rest))
     return {" ".join(words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
 
 
