@@ -241,3 +241,25 @@ def test_two_columns_read_as_one_field_are_named_each_by_its_header(run, tmp_pat
     notes = [n for n in report["files"][0]["notes"] if "E" in n and "C" in n]
     assert notes and "“Họ tên học sinh”" in notes[0] and "“Họ và tên”" in notes[0]
     assert stored(run) == EXPECTED
+
+
+def test_the_mentors_name_on_a_progress_sheet_is_the_mentor(run, tmp_path, db_path):
+    # "Họ tên đảng viên giúp đỡ" after the candidate's own name: the mentor, not a second name.
+    body = [[n, code, name, born] for n, (code, name, born) in enumerate(KIDS, start=1)]
+    run.json("import", roster(tmp_path / "ds.xlsx", ["STT", "Mã học sinh", "Họ và tên",
+                                                     "Ngày sinh"], body))  # fmt: skip
+    header = ["STT", "Mã học sinh", "Họ và tên", "Ngày phân công", "Họ tên đảng viên giúp đỡ"]
+    code, name, _ = KIDS[1]
+    rows = [["THEO DÕI TIẾN ĐỘ KẾT NẠP ĐẢNG - CHI BỘ TRƯỜNG THPT BÌNH LƯ"], [], header,
+            [1, code, name, "01/09/2024", "Vũ Văn Tư"]]  # fmt: skip
+    path = xlsx_rows(tmp_path / "tien-do.xlsx", rows, text_columns=[2, 4])
+
+    report = run.json("import", path)
+
+    assert report["files"][0]["sheets"][0]["kind"] == "milestones"
+    mentors = query(
+        db_path,
+        "SELECT s.student_code, m.step, m.on_date, m.mentor FROM milestone m "
+        "JOIN student s ON s.person_id = m.person_id",
+    )
+    assert mentors == [(code, "phan-cong-giup-do", "2024-09-01", "Vũ Văn Tư")]
