@@ -263,3 +263,32 @@ def test_the_mentors_name_on_a_progress_sheet_is_the_mentor(run, tmp_path, db_pa
         "JOIN student s ON s.person_id = m.person_id",
     )
     assert mentors == [(code, "phan-cong-giup-do", "2024-09-01", "Vũ Văn Tư")]
+
+
+def test_name_and_year_under_a_merged_father_or_mother_cell_are_theirs(run, tmp_path, db_path):
+    # | STT | Cha              | Mẹ               | Mã học sinh | Họ và tên | Ngày sinh |
+    # |     | Họ tên | Năm sinh | Họ tên | Năm sinh |             |           |           |
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["TRƯỜNG THPT BÌNH LƯ - LỚP 12A1 - NĂM HỌC 2024-2025"])
+    ws.append(["STT", "Cha", None, "Mẹ", None, "Mã học sinh", "Họ và tên", "Ngày sinh"])
+    ws.append([None, "Họ tên", "Năm sinh", "Họ tên", "Năm sinh"])
+    ws.merge_cells("B2:C2")
+    ws.merge_cells("D2:E2")
+    for n, (code, name, born) in enumerate(KIDS, start=1):
+        ws.append([n, f"Bố {n}", "1979", f"Mẹ {n}", "1981", code, name, born])
+    wb.save(tmp_path / "cha-me.xlsx")
+
+    report = run.json("import", tmp_path / "cha-me.xlsx")
+
+    assert report["files"][0]["sheets"][0]["unknown_columns"] == [
+        "Cha / Họ tên", "Cha / Năm sinh", "Mẹ / Họ tên", "Mẹ / Năm sinh"
+    ]  # fmt: skip
+    assert not [n for n in report["files"][0]["notes"] if "Họ và tên" in n]
+    assert stored(run) == EXPECTED
+    assert extras(db_path)["Lò Thị Dế"] == {
+        "Cha / Họ tên": "Bố 1", "Cha / Năm sinh": "1979",
+        "Mẹ / Họ tên": "Mẹ 1", "Mẹ / Năm sinh": "1981",
+    }  # fmt: skip

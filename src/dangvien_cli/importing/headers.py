@@ -214,6 +214,12 @@ def _phrases(rest: str) -> set[str]:
     return {" ".join(words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
 
 
+def names_someone_else(label: str) -> bool:
+    """True when a group label over sub-columns names another person ("Cha", "Thông tin mẹ",
+    "Cha/mẹ hoặc người giám hộ" over "Họ tên" | "Năm sinh"): its columns are not the student's."""
+    return bool(_phrases(fold(label)) & _OTHER_PEOPLE)
+
+
 @lru_cache(maxsize=4096)
 def _first_word(token: str) -> str | None:
     """The first word match_header cuts from a cell that starts with `token` (its text up to

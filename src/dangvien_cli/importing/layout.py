@@ -15,6 +15,7 @@ from dangvien_cli.importing.headers import (
     HeaderMatch,
     match_header,
     may_name,
+    names_someone_else,
     settle_names,
 )
 from dangvien_cli.importing.reader import Sheet
@@ -224,15 +225,15 @@ def _columns(sheet: Sheet, h: int) -> tuple[list[Column], int]:
     columns: list[Column] = []
     from dangvien_cli.importing.values import scale_from_header
 
-    owns = [
-        (_text(below[i]) if two_rows and i < len(below) else "")
-        or (_text(top[i]) if i < len(top) else "")
-        for i in range(width)
-    ]
-    matches = settle_names({i: m for i, own in enumerate(owns) if own and (m := match_header(own))})
+    lowers = [_text(below[i]) if two_rows and i < len(below) else "" for i in range(width)]
+    owns = [lower or (_text(top[i]) if i < len(top) else "") for i, lower in enumerate(lowers)]
+    # "Họ tên" | "Năm sinh" under a merged "Cha" are the father's: kept as extra data.
+    theirs = {i for i, low in enumerate(lowers) if low and names_someone_else(groups.get(i, ""))}
+    matches = settle_names(
+        {i: m for i, own in enumerate(owns) if own and i not in theirs and (m := match_header(own))}
+    )
     for i, own in enumerate(owns):
-        lower = _text(below[i]) if two_rows and i < len(below) else ""
-        group = groups.get(i) if lower else None
+        group = groups.get(i) if lowers[i] else None
         header = f"{group} / {own}" if group and group != own else own
         match = matches.get(i)
         term = None
