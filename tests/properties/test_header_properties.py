@@ -442,3 +442,27 @@ def test_a_header_with_only_the_name_above_merged_term_cells_is_imported(
     assert (student["full_name"], student["class_name"]) == ("Lò Thị Dế", "12A1")
     results = sql("SELECT term, academic, conduct FROM term_result ORDER BY term")
     assert results == [("cn", "gioi", "tot"), ("hk1", "kha", "tot")]
+
+
+# Qualified headers that still name the person listed: the words after the field's name are
+# no one else's (a staff list's teacher or officer is the person), or the ministry's.
+OWN = {
+    "Họ tên giáo viên": "full_name",
+    "Họ tên cán bộ": "full_name",
+    "Họ và tên đảng viên": "full_name",
+    "Họ tên học viên": "full_name",
+    "Họ và tên học sinh (viết in hoa có dấu)": "full_name",
+    "Họ tên đang dùng": "full_name",
+    "Họ và tên (ghi theo giấy khai sinh)": "birth_name",
+    "Ngày sinh (chỉ ghi năm nếu không rõ ngày)": "date_of_birth",
+    "Mã định danh (Bộ GD&ĐT)": "student_code",
+    "Mã định danh Bộ Giáo dục": "student_code",
+    "Mã số định danh cá nhân": "national_id",
+    "Số CCCD": "national_id",
+    "Họ tên đảng viên giúp đỡ": "mentor",
+}
+
+
+def test_qualified_headers_that_name_the_person_listed() -> None:
+    got = {header: getattr(match_header(header), "field", None) for header in OWN}
+    assert got == OWN

@@ -164,12 +164,14 @@ for _alias, _name in _EXACT.items():
 
 # Words that, after a field's header, say the column is someone else's or another number:
 # "Họ tên mẹ", "Năm sinh cha", "Họ tên người giám hộ", "Mã số trên thẻ BHYT", "Mã SV".
+# ("ba" is the father in the South.) A teacher or an officer in general is not here: in a
+# staff list, "Họ tên giáo viên" is the person listed.
 _OTHER_PEOPLE = frozenset(
     {
         "cha", "me", "bo", "ba", "bo me", "cha me", "phu huynh", "ph", "giam ho", "chu ho",
-        "vo", "chong", "ong", "nguoi than", "gvcn", "gvbm", "gv", "giao vien", "can bo",
-        "hieu truong", "bi thu", "nguoi lien he", "nguoi dai dien", "nguoi gioi thieu",
-        "nguoi do dau", "nguoi nuoi duong", "nguoi lap", "nguoi ky",
+        "vo", "chong", "ong", "nguoi than", "gvcn", "gvbm", "giao vien chu nhiem",
+        "giao vien bo mon", "hieu truong", "bi thu", "nguoi lien he", "nguoi dai dien",
+        "nguoi gioi thieu", "nguoi do dau", "nguoi nuoi duong", "nguoi lap", "nguoi ky",
     }
 )  # fmt: skip
 _OTHER_NUMBERS = frozenset(
@@ -204,13 +206,14 @@ _NOT_ITS_OWN: dict[str, frozenset[str]] = {
 # Party member who helps the candidate ("Họ tên đảng viên giúp đỡ").
 _NAME_OF = {"khai sinh": "birth_name", "nguoi giup do": "mentor", "dang vien giup do": "mentor"}
 _WORD = re.compile(r"[a-z0-9]+")
-# "Bộ" before "GD" is the ministry ("Mã định danh (Bộ GD&ĐT)"), not a father.
-_MINISTRY = re.compile(r"\bbo (?=gd|giao duc)")
+# "Bộ" is not always a father: the ministry ("Mã định danh (Bộ GD&ĐT)"), an officer ("Họ tên
+# cán bộ", in a staff list the person listed).
+_NOT_A_FATHER = re.compile(r"\b(?:bo (?=gd|giao duc)|can bo\b)")
 
 
 def _phrases(rest: str) -> set[str]:
     """Every run of one to four words in `rest` ("cha/mẹ" is "cha", "me", "cha me")."""
-    words = _WORD.findall(_MINISTRY.sub("", rest))
+    words = _WORD.findall(_NOT_A_FATHER.sub("", rest))
     return {" ".join(words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
 
 
