@@ -30,6 +30,8 @@ HEADERS = {
         "Mã MOET",
         "Mã số học sinh",
         "Mã",
+        "MSHS",
+        "Mã số HS",
     ],
     "full_name": ["Họ và tên", "Họ tên", "Họ và tên học sinh", "Họ tên học sinh", "Tên học sinh"],
     "date_of_birth": [
@@ -65,7 +67,13 @@ SAMPLE: dict[str, object] = {
     "youth_union_joined": "26/03/2022",
 }
 # Columns rosters carry that the importer does not know: they must stay unknown.
-UNKNOWN = ["Ghi chú", "Địa chỉ", "Số điện thoại", "Quê quán", "Chức vụ", "Hộ khẩu thường trú"]
+UNKNOWN = [
+    "Ghi chú", "Địa chỉ", "Số điện thoại", "Quê quán", "Chức vụ", "Hộ khẩu thường trú",
+    # other numbers, never the student code
+    "Mã số trên thẻ BHYT", "Số thẻ BHYT", "CMND", "Số tài khoản", "SĐT", "Mã SV", "Số thẻ đoàn",
+    # other people, never the student
+    "Họ tên mẹ", "Họ và tên cha", "Năm sinh cha", "Họ tên người giám hộ", "GVCN",
+]  # fmt: skip
 TITLES = [
     "SỞ GD&ĐT LAI CHÂU",
     "TRƯỜNG THPT BÌNH LƯ",
@@ -89,12 +97,16 @@ def written(text: str, how: str) -> str:
         "nfd": unicodedata.normalize("NFD", text),
         "padded": f"  {text} :",
         "starred": f"{text}*",
+        "marked": f"{text} (*)",
+        "no spaces": text.replace(" ", ""),
+        "broken": text.replace(" ", "\n", 1),
     }[how]
 
 
 spellings = st.sampled_from(
-    ["as is", "upper", "lower", "no diacritics", "NO DIACRITICS", "nfd", "padded", "starred"]
-)
+    ["as is", "upper", "lower", "no diacritics", "NO DIACRITICS", "nfd", "padded", "starred",
+     "marked", "no spaces", "broken"]
+)  # fmt: skip
 
 
 @st.composite
@@ -244,6 +256,59 @@ def test_every_alias_names_its_field_in_any_case(pair: tuple[str, str], how: str
 
 @PROPERTY
 @given(
+    names | st.builds("{} {}".format, st.sampled_from(["Ma", "Mã", "Ma Thị", "Hồ", "Hà"]), names),
+    st.sampled_from(["as is", "upper", "no diacritics", "no spaces"]),
+)
+def test_a_name_is_never_a_header(name: str, how: str) -> None:
+    # "Ma Thị Hoa", "Hồ Văn Tên": a student's name names no field, however it is typed.
+    assert match_header(written(name, how)) is None
+
+
+# Another number, as it follows "Mã" or "Số" in a header: never the student code.
+OTHER_NUMBERS = [
+    "thẻ BHYT", "BHYT", "BHXH", "bảo hiểm y tế", "CCCD", "CMND", "căn cước", "tài khoản",
+    "điện thoại", "SĐT", "SV", "sinh viên", "thẻ đoàn", "đoàn viên", "định danh cá nhân",
+]  # fmt: skip
+
+
+@PROPERTY
+@given(
+    st.sampled_from(HEADERS["student_code"]),
+    st.sampled_from(["", "trên", "số", "của", "(", "-"]),
+    st.sampled_from(OTHER_NUMBERS),
+    st.sampled_from(["as is", "upper", "no diacritics", "padded", "marked"]),
+)
+def test_a_header_naming_another_number_is_never_the_code(
+    code: str, between: str, number: str, how: str
+) -> None:
+    header = " ".join(w for w in (code, between, number) if w)
+    match = match_header(written(header, how))
+    assert match is None or match.field != "student_code", header
+
+
+# Someone else, as a header names them after the field: never the student's own.
+OTHER_PEOPLE = [
+    "cha", "mẹ", "bố", "cha/mẹ", "của mẹ", "người giám hộ", "GVCN", "giáo viên chủ nhiệm",
+    "chủ hộ", "phụ huynh", "vợ/chồng",
+]  # fmt: skip
+
+
+@PROPERTY
+@given(
+    st.sampled_from([f for f in HEADERS if f not in ("stt", *GRADED)]),
+    st.data(),
+    st.sampled_from(OTHER_PEOPLE),
+    st.sampled_from(["as is", "upper", "no diacritics", "marked"]),
+)
+def test_a_header_naming_someone_else_is_never_the_students(
+    field: str, data: st.DataObject, person: str, how: str
+) -> None:
+    header = data.draw(st.sampled_from(HEADERS[field])) + " " + person
+    assert match_header(written(header, how)) is None, header
+
+
+@PROPERTY
+@given(
     st.sampled_from(GRADED),
     st.data(),
     st.sampled_from(list(TERMS)),
@@ -377,3 +442,27 @@ def test_a_header_with_only_the_name_above_merged_term_cells_is_imported(
     assert (student["full_name"], student["class_name"]) == ("Lò Thị Dế", "12A1")
     results = sql("SELECT term, academic, conduct FROM term_result ORDER BY term")
     assert results == [("cn", "gioi", "tot"), ("hk1", "kha", "tot")]
+
+
+# Qualified headers that still name the person listed: the words after the field's name are
+# no one else's (a staff list's teacher or officer is the person), or the ministry's.
+OWN = {
+    "Họ tên giáo viên": "full_name",
+    "Họ tên cán bộ": "full_name",
+    "Họ và tên đảng viên": "full_name",
+    "Họ tên học viên": "full_name",
+    "Họ và tên học sinh (viết in hoa có dấu)": "full_name",
+    "Họ tên đang dùng": "full_name",
+    "Họ và tên (ghi theo giấy khai sinh)": "birth_name",
+    "Ngày sinh (chỉ ghi năm nếu không rõ ngày)": "date_of_birth",
+    "Mã định danh (Bộ GD&ĐT)": "student_code",
+    "Mã định danh Bộ Giáo dục": "student_code",
+    "Mã số định danh cá nhân": "national_id",
+    "Số CCCD": "national_id",
+    "Họ tên đảng viên giúp đỡ": "mentor",
+}
+
+
+def test_qualified_headers_that_name_the_person_listed() -> None:
+    got = {header: getattr(match_header(header), "field", None) for header in OWN}
+    assert got == OWN

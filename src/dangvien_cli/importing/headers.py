@@ -7,6 +7,7 @@ the tables with it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,23 +15,48 @@ from dangvien_cli.core.calendar import parse_term
 from dangvien_cli.core.text import fold
 
 # Each field a roster or milestone sheet may carry, with the headers schools use for it, folded
-# (no diacritics, lower case). A header matches when its folded text equals an alias, or starts
-# with one followed by a space or "(" (e.g. "Họ và tên học sinh", "Ngày sinh (dd/mm/yyyy)").
+# (no diacritics, lower case, punctuation and marks such as "(*)" gone). A header matches when
+# its folded text equals an alias, or starts with one followed by more words ("Họ và tên học
+# sinh", "Ngày sinh (dd/mm/yyyy)") that name nobody else and no other number (see _NOT_ITS_OWN);
+# typed without its spaces ("họvàtên", "mãhọcsinh*") it matches too.
 ALIASES: dict[str, tuple[str, ...]] = {
     "stt": ("stt", "so tt", "so thu tu", "tt"),
     "student_code": (
         "ma hoc sinh",
         "ma hs",
+        "mshs",
+        "ms hs",
+        "ma so hs",
+        "ma so hoc sinh",
+        "ma hoc vien",
+        "ma so hoc vien",
+        "ma so dinh danh",
+        "ma so dinh danh hoc sinh",
+        "ma so vnedu",
+        "ma so smas",
         "ma dinh danh bo gd&dt",
         "ma dinh danh bo gddt",
         "ma dinh danh",
         "ma dinh danh hoc sinh",
         "ma moet",
-        "ma so hoc sinh",
-        "ma so",
+        "ma vnedu",
+        "ma smas",
+        "ma csdl",
+        "ma so",  # alone only: "Mã số trên thẻ BHYT" is another number
         "ma",
     ),
     "full_name": ("ho va ten", "ho ten", "ho va ten hoc sinh", "ho ten hoc sinh", "ten hoc sinh"),
+    # The name on the birth certificate. Beside the name in use it is kept as extra data;
+    # alone, it is the full name (layout decides, seeing the whole header row).
+    "birth_name": (
+        "ho ten khai sinh",
+        "ho va ten khai sinh",
+        "ho ten theo khai sinh",
+        "ho va ten theo khai sinh",
+        "ho ten theo giay khai sinh",
+        "ho va ten theo giay khai sinh",
+        "ten khai sinh",
+    ),
     "date_of_birth": ("ngay sinh", "ngay thang nam sinh", "ngay, thang, nam sinh", "nam sinh"),
     "gender": ("gioi tinh", "gioi", "nam/nu", "nam, nu"),
     "female": ("nu",),  # a "Nữ" column marked x for girls
@@ -45,6 +71,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "so can cuoc",
         "cmnd/cccd",
         "ma dinh danh ca nhan",
+        "ma so dinh danh ca nhan",
     ),
     "class_name": ("lop", "lop hoc", "ten lop"),
     "grade_level": ("khoi", "khoi hoc", "khoi lop"),
@@ -106,31 +133,104 @@ GRADED_FIELDS = frozenset({"academic", "conduct"})
 _EXACT: dict[str, str] = {
     fold(alias): name for name, aliases in ALIASES.items() for alias in aliases
 }
+# Too loose to start a longer header: "Mã số trên thẻ BHYT", "Mã trường" are not the code.
+_EXACT_ONLY = frozenset({"ma so", "ma"})
+# Headers typed without their spaces ("họvàtên", "mãhọcsinh*"), keyed by the alias without
+# them; an alias of two fields' spellings (none today) would be left out.
+_COMPACT: dict[str, str] = {}
+for _alias, _name in _EXACT.items():
+    _COMPACT.setdefault(_alias.replace(" ", ""), _name)
 # Prefix aliases grouped by their first word, longest first: a data cell ("nguyen van an")
-# is dismissed with one dictionary look-up.
+# is dismissed with one dictionary look-up. An alias typed without its spaces is a prefix too
+# ("ngàysinh (dd/mm/yyyy)").
 _PREFIXES: dict[str, list[tuple[str, str]]] = {}
-for _alias, _name in sorted(_EXACT.items(), key=lambda item: -len(item[0])):
-    if len(_alias) >= 3:
-        _PREFIXES.setdefault(_alias.split(" ", 1)[0], []).append((_alias, _name))
+for _alias, _name in sorted([*_EXACT.items(), *_COMPACT.items()], key=lambda item: -len(item[0])):
+    if len(_alias) >= 3 and _alias not in _EXACT_ONLY:
+        _entries = _PREFIXES.setdefault(_alias.split(" ", 1)[0], [])
+        if (_alias, _name) not in _entries:
+            _entries.append((_alias, _name))
 # "HL", "HK" are too short to start any header ("HK I" is a term label over the grades), but
 # followed by a term they name a grade column: "HL cả năm", "HK HK1".
 _SHORT_GRADED = {a: n for a, n in _EXACT.items() if n in GRADED_FIELDS and len(a) < 3}
 # The first word (as match_header cuts it) of every header of a field: a cell whose first word
-# is none of its field's can name no such field (see _may_name).
+# is none of its field's can name no such field (see may_name). With spaces left out, the first
+# word may be any run of the alias's first words glued ("họvà tên" → "hova").
 _FIRST_WORDS: dict[str, set[str]] = {}
 for _alias, _name in _EXACT.items():
-    _word = _alias.split(" ", 1)[0]
-    _FIRST_WORDS.setdefault(_name, set()).update((_word, _word.split("(", 1)[0]))
+    _words = _alias.split(" ")
+    _FIRST_WORDS.setdefault(_name, set()).update(
+        "".join(_words[:n]) for n in range(1, len(_words) + 1)
+    )
+
+# Words that, after a field's header, say the column is someone else's or another number:
+# "Họ tên mẹ", "Năm sinh cha", "Họ tên người giám hộ", "Mã số trên thẻ BHYT", "Mã SV".
+# ("ba" is the father in the South.) A teacher or an officer in general is not here: in a
+# staff list, "Họ tên giáo viên" is the person listed.
+_OTHER_PEOPLE = frozenset(
+    {
+        "cha", "me", "bo", "ba", "bo me", "cha me", "phu huynh", "ph", "giam ho", "chu ho",
+        "vo", "chong", "ong", "nguoi than", "gvcn", "gvbm", "giao vien chu nhiem",
+        "giao vien bo mon", "hieu truong", "bi thu", "nguoi lien he", "nguoi dai dien",
+        "nguoi gioi thieu", "nguoi do dau", "nguoi nuoi duong", "nguoi lap", "nguoi ky",
+    }
+)  # fmt: skip
+_OTHER_NUMBERS = frozenset(
+    {
+        "bhyt", "bhxh", "bao hiem", "the", "tai khoan", "stk", "ngan hang", "dien thoai",
+        "sdt", "dtdd", "di dong", "cccd", "cmnd", "can cuoc", "cong dan", "ca nhan", "sv",
+        "sinh vien", "doan", "doan vien", "thue", "ho khau", "truong", "lop", "tinh",
+        "huyen", "xa", "dan toc", "ton giao",
+    }
+)  # fmt: skip
+_NOT_ITS_OWN: dict[str, frozenset[str]] = {
+    "student_code": _OTHER_PEOPLE | _OTHER_NUMBERS,
+    **{
+        name: _OTHER_PEOPLE
+        for name in (
+            "full_name",
+            "birth_name",
+            "date_of_birth",
+            "gender",
+            "female",
+            "ethnicity",
+            "religion",
+            "national_id",
+            "class_name",
+            "grade_level",
+            "youth_union",
+            "youth_union_joined",
+        )
+    },
+}
+# Words after a name header that make it another field's: the birth-certificate name, the
+# Party member who helps the candidate ("Họ tên đảng viên giúp đỡ").
+_NAME_OF = {"khai sinh": "birth_name", "nguoi giup do": "mentor", "dang vien giup do": "mentor"}
+_WORD = re.compile(r"[a-z0-9]+")
+# "Bộ" is not always a father: the ministry ("Mã định danh (Bộ GD&ĐT)"), an officer ("Họ tên
+# cán bộ", in a staff list the person listed).
+_NOT_A_FATHER = re.compile(r"\b(?:bo (?=gd|giao duc)|can bo\b)")
+
+
+def _phrases(rest: str) -> set[str]:
+    """Every run of one to four words in `rest` ("cha/mẹ" is "cha", "me", "cha me")."""
+    words = _WORD.findall(_NOT_A_FATHER.sub("", rest))
+    return {" ".join(words[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
+
+
+def names_someone_else(label: str) -> bool:
+    """True when a group label over sub-columns names another person ("Cha", "Thông tin mẹ",
+    "Cha/mẹ hoặc người giám hộ" over "Họ tên" | "Năm sinh"): its columns are not the student's."""
+    return bool(_phrases(fold(label)) & _OTHER_PEOPLE)
 
 
 @lru_cache(maxsize=4096)
 def _first_word(token: str) -> str | None:
     """The first word match_header cuts from a cell that starts with `token` (its text up to
     the first space), or None when the token alone does not tell (it folds to nothing)."""
-    key = fold(token).lstrip(" :.*")
+    key = fold(token)
     if not key:
         return None
-    return key.split(" ", 1)[0].split("(", 1)[0].rstrip(":.*")
+    return key.split(" ", 1)[0]
 
 
 def may_name(cell: str, field: str) -> bool:
@@ -151,20 +251,21 @@ class HeaderMatch:
 
 
 def match_header(text: str) -> HeaderMatch | None:
-    """The field a header cell names, or None."""
-    key = fold(text).strip(" :.*")
+    """The field a header cell names, or None.
+
+    fold() has already dropped marks ("Họ và tên (*)", "Mã HS:") and joined the lines of a
+    cell. A header that starts with a field's alias names that field unless what follows
+    names someone else or another number ("Họ tên mẹ", "Mã số trên thẻ BHYT")."""
+    key = fold(text)
     if not key:
         return None
-    if key in _EXACT:
-        return HeaderMatch(_EXACT[key])
-    for alias, name in _PREFIXES.get(key.split(" ", 1)[0].split("(", 1)[0], ()):
-        if not key.startswith(alias):
+    name = _EXACT.get(key) or _COMPACT.get(key.replace(" ", ""))
+    if name is not None:
+        return HeaderMatch(name)
+    for alias, name in _PREFIXES.get(key.split(" ", 1)[0], ()):
+        if not key.startswith(alias) or key[len(alias) : len(alias) + 1] != " ":
             continue
-        rest = key[len(alias) :]
-        if not rest.startswith((" ", "(")):
-            continue
-        term = parse_term(rest) if name in GRADED_FIELDS else None
-        return HeaderMatch(name, term)
+        return _qualified(name, key[len(alias) + 1 :])
     first, _, rest = key.partition(" ")
     short = _SHORT_GRADED.get(first)
     if short is not None and rest:
@@ -172,3 +273,34 @@ def match_header(text: str) -> HeaderMatch | None:
         if term is not None:
             return HeaderMatch(short, term)
     return None
+
+
+def _qualified(name: str, rest: str) -> HeaderMatch | None:
+    """The field of a header made of `name`'s alias followed by the words `rest`."""
+    if name in GRADED_FIELDS:
+        return HeaderMatch(name, parse_term(rest))
+    phrases = _phrases(rest)
+    if phrases & _NOT_ITS_OWN.get(name, frozenset()):
+        return None
+    if name == "full_name":
+        for words, other in _NAME_OF.items():
+            if words in phrases:
+                return HeaderMatch(other)
+    return HeaderMatch(name)
+
+
+def settle_names(matches: dict[int, HeaderMatch]) -> dict[int, HeaderMatch]:
+    """The fields of one header row, by column: the birth-certificate name is the full name
+    when the row has no other, and extra data beside the name in use ("Họ tên khai sinh" |
+    "Họ tên đang dùng")."""
+    births = [i for i, m in matches.items() if m.field == "birth_name"]
+    if not births:
+        return matches
+    settled = dict(matches)
+    in_use = any(m.field == "full_name" for m in matches.values())
+    for i in births:
+        if in_use:
+            del settled[i]
+        else:
+            settled[i] = HeaderMatch("full_name")
+    return settled

@@ -15,6 +15,8 @@ from dangvien_cli.importing.headers import (
     HeaderMatch,
     match_header,
     may_name,
+    names_someone_else,
+    settle_names,
 )
 from dangvien_cli.importing.reader import Sheet
 
@@ -87,7 +89,7 @@ def _row_matches(row: list[object]) -> dict[int, HeaderMatch]:
             match = match_header(text)
             if match is not None:
                 found[i] = match
-    return found
+    return settle_names(found)
 
 
 def _is_header(matches: dict[int, HeaderMatch]) -> bool:
@@ -137,7 +139,7 @@ def find_tables(sheet: Sheet) -> list[Table]:
             continue
         if not may_name(cell, key_field):
             continue
-        match = match_header(cell)
+        match = settle_names({key_col: m} if (m := match_header(cell)) else {}).get(key_col)
         if match is not None and match.field == key_field and _header_at(rows, r):
             headers.append(r)
     if not headers:
@@ -223,13 +225,17 @@ def _columns(sheet: Sheet, h: int) -> tuple[list[Column], int]:
     columns: list[Column] = []
     from dangvien_cli.importing.values import scale_from_header
 
-    for i in range(width):
-        upper = _text(top[i]) if i < len(top) else ""
-        lower = _text(below[i]) if two_rows and i < len(below) else ""
-        own = lower or upper
-        group = groups.get(i) if lower else None
+    lowers = [_text(below[i]) if two_rows and i < len(below) else "" for i in range(width)]
+    owns = [lower or (_text(top[i]) if i < len(top) else "") for i, lower in enumerate(lowers)]
+    # "Họ tên" | "Năm sinh" under a merged "Cha" are the father's: kept as extra data.
+    theirs = {i for i, low in enumerate(lowers) if low and names_someone_else(groups.get(i, ""))}
+    matches = settle_names(
+        {i: m for i, own in enumerate(owns) if own and i not in theirs and (m := match_header(own))}
+    )
+    for i, own in enumerate(owns):
+        group = groups.get(i) if lowers[i] else None
         header = f"{group} / {own}" if group and group != own else own
-        match = match_header(own) if own else None
+        match = matches.get(i)
         term = None
         if match is not None:
             term = match.term

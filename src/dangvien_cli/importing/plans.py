@@ -22,7 +22,7 @@ from dangvien_cli.importing.layout import (
 )
 from dangvien_cli.importing.reader import Sheet, SheetRows
 from dangvien_cli.importing.reports import FileReport, SheetReport
-from dangvien_cli.importing.rows import column_letter
+from dangvien_cli.importing.rows import FIELD_LABELS, column_letter
 from dangvien_cli.importing.table_parser import TableParser
 
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
@@ -227,10 +227,7 @@ def plan_table(
             continue
         kept = first_of.setdefault((col.field, col.term), col)
         if kept is not col:
-            report.notes.append(
-                f"Trang “{sheet.name}”: cột “{col.header}” có hai lần ({column_letter(kept.index)}"
-                f" và {column_letter(col.index)}); chỉ đọc cột {column_letter(kept.index)}."
-            )
+            report.notes.append(_twice(sheet.name, kept, col))
     return Planned(
         table=table,
         parser=parser,
@@ -238,4 +235,20 @@ def plan_table(
         school=school,
         school_year=year,
         roster_term=term or (terms[-1] if terms else None),
+    )
+
+
+def _twice(sheet: str, kept: Column, col: Column) -> str:
+    """The note for a second column read as the same field: one header written twice, or two
+    headers that say the same ("Họ và tên" and "Họ tên học sinh"), each named as written."""
+    first, second = column_letter(kept.index), column_letter(col.index)
+    if fold(kept.header) == fold(col.header):
+        return (
+            f"Trang “{sheet}”: cột “{col.header}” có hai lần ({first} và {second}); "
+            f"chỉ đọc cột {first}."
+        )
+    label = FIELD_LABELS.get(col.field or "", col.field)
+    return (
+        f"Trang “{sheet}”: cột {first} “{kept.header}” và cột {second} “{col.header}” đều là "
+        f"“{label}”; chỉ đọc cột {first}, cột {second} không được đọc."
     )
