@@ -17,7 +17,7 @@ from dangvien_cli.cli.common import (
     term_option,
 )
 from dangvien_cli.cli.context import command_context
-from dangvien_cli.core.errors import DangvienError, ExitCode
+from dangvien_cli.core.errors import DangvienError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,6 +53,8 @@ Ví dụ:
   dangvien import khoi12.xls --errors loi.xlsx
 
   dangvien import danh-sach.xlsx --dry-run --json
+
+  dangvien import xuat-vnedu.xlsx --preview
 """
 
 
@@ -115,8 +117,24 @@ def import_command(
             metavar="TỆP.xlsx",
         ),
     ] = None,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview",
+            help="Chỉ xem trước cách đọc tệp (bảng, cột, 5 người đầu), không mở cơ sở dữ liệu.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
+    if preview:
+        if errors is not None:
+            raise UsageError("--preview không ghi tệp nào: bỏ --errors, hoặc bỏ --preview.")
+        from dangvien_cli.cli.preview import preview_files
+
+        preview_files(
+            files, _options(school, school_year, term, class_name, strict), as_json=as_json
+        )
+        return
     from dangvien_cli.cli.progress import ReadAhead, progress_display, small_enough_to_read_ahead
 
     options = _options(school, school_year, term, class_name, strict)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dangvien_cli.core.files import sha256_of
-from dangvien_cli.importing.plans import ImportOptions, plan_tables
+from dangvien_cli.importing.plans import ImportOptions, no_tables, plan_tables
 from dangvien_cli.importing.reader import Sheet, Workbook, read_workbook
 from dangvien_cli.importing.reports import (
     FileReport,
@@ -119,14 +119,7 @@ def _import_file(
     year_start = current_rules(session).school_year_period_start
     planned, milestone_tables = plan_tables(path, sheets, options, report, year_start=year_start)
     if not planned and not milestone_tables:
-        from dangvien_cli.core.errors import UnreadableFileError
-
-        raise UnreadableFileError(
-            f"{path.name}: không tìm thấy bảng danh sách học sinh nào — cần một dòng tiêu đề cột "
-            "có “Họ và tên” cùng “Mã học sinh” hoặc “Ngày sinh” trong 30 dòng đầu của một trang. "
-            "Hãy dùng `dangvien template` để xem mẫu."
-            + "".join(f" Trang “{s.name}” đang ẩn nên không được đọc." for s in sheets if s.hidden)
-        )
+        raise no_tables(path, sheets)
     total_rows = sum(p.table.end_row - p.table.first_row for p in planned) + sum(
         t.end_row - t.first_row for _, t in milestone_tables
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dangvien_cli.core.calendar import school_year_label
-from dangvien_cli.core.errors import UsageError
+from dangvien_cli.core.errors import UnreadableFileError, UsageError
 from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.legacy import detect_legacy, fix_legacy
 from dangvien_cli.core.text import fold
@@ -151,19 +151,29 @@ def plan_tables(
     return planned, milestone_tables
 
 
+def no_tables(path: Path, sheets: list[Sheet]) -> UnreadableFileError:
+    """A file without any table of students: what a header row needs, and the hidden sheets."""
+    return UnreadableFileError(
+        f"{path.name}: không tìm thấy bảng danh sách học sinh nào — cần một dòng tiêu đề cột "
+        "có “Họ và tên” cùng “Mã học sinh” hoặc “Ngày sinh” trong 30 dòng đầu của một trang. "
+        "Hãy dùng `dangvien template` để xem mẫu."
+        + "".join(f" Trang “{s.name}” đang ẩn nên không được đọc." for s in sheets if s.hidden)
+    )
+
+
 def _ask_once(path: Path, tables: list[tuple[Sheet, Table]], options: ImportOptions) -> None:
     """Every option the file's roster tables need and do not have, in one refusal."""
     missing: dict[str, list[str]] = {}
     for sheet, table in tables:
         where = f"trang “{sheet.name}”"
-        for option in _missing(table, options):
+        for option in missing_options(table, options):
             if where not in missing.setdefault(option, []):
                 missing[option].append(where)
     if missing:
         raise MissingOptionsError(path.name, missing)
 
 
-def _missing(table: Table, options: ImportOptions) -> list[str]:
+def missing_options(table: Table, options: ImportOptions) -> list[str]:
     """The options a roster table needs and neither the command line nor its titles give."""
     ctx = table.context
     needed = []
@@ -188,7 +198,7 @@ def plan_table(
 ) -> Planned:
     """Decide school, year, term and class for a table; refuse when one is needed but unknown."""
     ctx = table.context
-    missing = _missing(table, options)
+    missing = missing_options(table, options)
     if missing:  # plan_tables asked for every table's at once; this one is called alone too
         raise MissingOptionsError(path.name, {o: [f"trang “{sheet.name}”"] for o in missing})
     school, year = options.school or ctx.school, options.school_year or ctx.school_year
