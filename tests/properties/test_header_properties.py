@@ -15,9 +15,9 @@ from dangvien_cli.importing.headers import ALIASES, match_header
 from dangvien_cli.importing.layout import (
     HEADER_SEARCH_ROWS,
     find_tables,
-    school_from_title,
 )
 from dangvien_cli.importing.reader import Sheet, read_workbook
+from dangvien_cli.importing.titles import school_from_title
 
 # How schools write each roster header, with diacritics (the aliases in layout.py are folded).
 HEADERS = {

@@ -19,6 +19,7 @@ from dangvien_cli.importing.headers import (
     settle_names,
 )
 from dangvien_cli.importing.reader import Sheet
+from dangvien_cli.importing.titles import school_from_title
 
 HEADER_SEARCH_ROWS = 30
 
@@ -287,13 +288,6 @@ def _group_labels(
 
 
 _CLASS_IN_TITLE = re.compile(r"\blop\s*:?\s*(\d{1,2}\s?[a-z0-9]{0,6}(?:\s?\d{1,2})?)\b")
-_SCHOOL_SEGMENT = re.compile(
-    r"^(?:truong\s+)?(?:thpt|thcs|pt|pt dtnt|ptdtnt|ttgdnn|tt|trung tam)\b"
-)
-_SHEET_CLASS = re.compile(r"^\s*(\d{1,2})\s?([A-Za-z][A-Za-z0-9]{0,5})\s*$")
-_ACRONYMS = frozenset(
-    {"THPT", "THCS", "TH", "PT", "DTNT", "PTDTNT", "GDNN", "GDTX", "TT", "GDNN-GDTX", "DTBT"}
-)
 
 
 def _context(title_rows: Sequence[list[object]], columns: list[Column]) -> Context:
@@ -315,35 +309,3 @@ def _context(title_rows: Sequence[list[object]], columns: list[Column]) -> Conte
             if ctx.term is None:
                 ctx.term = parse_term(text)
     return ctx
-
-
-def class_from_sheet_name(name: str) -> str | None:
-    m = _SHEET_CLASS.match(name)
-    if not m or not 6 <= int(m.group(1)) <= 12:
-        return None
-    return (m.group(1) + m.group(2)).upper()
-
-
-def school_from_title(text: str) -> str | None:
-    """'TRƯỜNG THPT MƯỜNG KIM - NĂM HỌC 2024-2025' → 'THPT Mường Kim'."""
-    for segment in re.split(r"\s+[-–—]\s+|,\s*", text):
-        folded = fold(segment)
-        if folded.startswith("truong ") or _SCHOOL_SEGMENT.match(folded):
-            words = segment.split()
-            if fold(words[0]) == "truong":
-                words = words[1:]
-            if not words:
-                return None
-            # Only a title typed all in capitals has its words' case guessed: a title in
-            # ordinary case says how the school writes its name ("Trường THPT số 1 TP Lào Cai").
-            capitals = " ".join(words).isupper()
-            return " ".join(_pretty_word(w, capitals) for w in words)
-    return None
-
-
-def _pretty_word(word: str, capitals: bool) -> str:
-    if word.upper() in _ACRONYMS or any(ch.isdigit() for ch in word):
-        return word.upper()
-    if capitals and word.isupper():
-        return word[:1] + word[1:].lower()
-    return word

@@ -17,13 +17,13 @@ from dangvien_cli.importing.headers import GRADED_FIELDS
 from dangvien_cli.importing.layout import (
     Column,
     Table,
-    class_from_sheet_name,
     find_tables,
 )
 from dangvien_cli.importing.reader import Sheet, SheetRows
 from dangvien_cli.importing.reports import FileReport, SheetReport
 from dangvien_cli.importing.rows import FIELD_LABELS, column_letter
 from dangvien_cli.importing.table_parser import TableParser
+from dangvien_cli.importing.titles import class_from_file_name, class_from_sheet_name
 
 LEGACY_NAMES = {"tcvn3": "TCVN3 (ABC, phông .VnTime)", "vni": "VNI (phông VNI-Times)"}
 
@@ -206,8 +206,10 @@ def plan_table(
     assert school is not None and year is not None  # _missing said so
     graded_terms = {c.term for c in table.columns if c.field in GRADED_FIELDS}
     class_name = options.class_name
-    if class_name is None and "class_name" not in table.fields:
-        class_name = ctx.class_name or class_from_sheet_name(sheet.name)
+    if class_name is None and "class_name" not in table.fields and ctx.class_name is None:
+        class_name, said = class_from_names(sheet.name, path.name)
+        if said:
+            report.notes.append(f"Trang “{sheet.name}”: {said}.")
     from dangvien_cli.importing.merged import merged_down
 
     parser = TableParser(
@@ -246,6 +248,19 @@ def plan_table(
         school_year=year,
         roster_term=term or (terms[-1] if terms else None),
     )
+
+
+def class_from_names(sheet: str, file: str) -> tuple[str | None, str | None]:
+    """The class of a table that has no class column and whose titles name none: from the
+    sheet's name ("12A1"), else the file's ("6A.xlsx", "DS_10Ly4.xlsx" → 10 Lý 4); with the
+    note saying where it came from (None when it came from nowhere)."""
+    found = class_from_sheet_name(sheet)
+    if found is not None:
+        return found, f"lớp {found} lấy từ tên trang"
+    found = class_from_file_name(file)
+    if found is not None:
+        return found, f"lớp {found} lấy từ tên tệp “{file}”"
+    return None, None
 
 
 def _twice(sheet: str, kept: Column, col: Column) -> str:

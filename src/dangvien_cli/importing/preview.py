@@ -16,11 +16,12 @@ from typing import Any
 from dangvien_cli.core.calendar import school_year_label
 from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.importing.fields import field_label, field_name
-from dangvien_cli.importing.layout import Column, Table, class_from_sheet_name, find_tables
+from dangvien_cli.importing.layout import Column, Table, find_tables
 from dangvien_cli.importing.merged import merged_down
 from dangvien_cli.importing.plans import (
     LEGACY_NAMES,
     ImportOptions,
+    class_from_names,
     fix_sheet_encoding,
     missing_options,
     no_tables,
@@ -111,13 +112,16 @@ def preview_file(
         if table.kind == "roster":
             asked.update(dict.fromkeys(missing_options(table, options)))
         preview.tables.append(
-            _table(sheet, table, options, fallback_year=fallback_year, year_start=year_start)
+            _table(
+                path.name, sheet, table, options, fallback_year=fallback_year, year_start=year_start
+            )
         )
     preview.missing_options = list(asked)
     return preview
 
 
 def _table(
+    file_name: str,
     sheet: Sheet,
     table: Table,
     options: ImportOptions,
@@ -126,7 +130,7 @@ def _table(
     year_start: tuple[int, int],
 ) -> PreviewTable:
     ctx = table.context
-    sheet_class = class_from_sheet_name(sheet.name)
+    sheet_class = class_from_names(sheet.name, file_name)[0]
     from_title = {
         "school": ctx.school,
         "school_year": school_year_label(ctx.school_year) if ctx.school_year else None,
