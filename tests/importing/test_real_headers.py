@@ -213,10 +213,14 @@ def test_the_name_in_use_is_the_full_name_and_the_birth_name_is_kept(run, tmp_pa
 
     report = run.json("import", path)
 
-    assert report["files"][0]["sheets"][0]["unknown_columns"] == ["Họ tên khai sinh"]
+    assert report["files"][0]["sheets"][0]["unknown_columns"] == []
     assert not [n for n in report["files"][0]["notes"] if "hai lần" in n]
     assert stored(run) == EXPECTED
-    assert extras(db_path)["Lò Thị Dế"] == {"Họ tên khai sinh": "Lò Thị Dế Khai"}
+    # The birth-certificate name is the person's own field (students --json birth_name).
+    assert {s["full_name"]: s["birth_name"] for s in run.students()}["Lò Thị Dế"] == (
+        "Lò Thị Dế Khai"
+    )
+    assert "Họ tên khai sinh" not in extras(db_path).get("Lò Thị Dế", {})
 
 
 def test_a_birth_certificate_name_alone_is_the_full_name(run, tmp_path):
@@ -292,3 +296,13 @@ def test_name_and_year_under_a_merged_father_or_mother_cell_are_theirs(run, tmp_
         "Cha / Họ tên": "Bố 1", "Cha / Năm sinh": "1979",
         "Mẹ / Họ tên": "Mẹ 1", "Mẹ / Năm sinh": "1981",
     }  # fmt: skip
+
+
+def test_students_json_gives_the_birth_name_and_the_given_name(run, tmp_path):
+    header = ["STT", "Mã học sinh", "Họ và tên", "Ngày sinh"]
+    body = [[n, code, name, born] for n, (code, name, born) in enumerate(KIDS, start=1)]
+    run.json("import", roster(tmp_path / "ds.xlsx", header, body))
+
+    for s in run.students():
+        assert s["birth_name"] is None  # the file gave none
+        assert s["given_name"] == s["full_name"].split()[-1]

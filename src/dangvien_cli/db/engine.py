@@ -26,7 +26,7 @@ ENV_VAR = "DANGVIEN_DB"
 DEFAULT_FILE = "dangvien.db"
 # The newest migration. tests/db/test_db.py checks that it is Alembic's head, so that opening a
 # current database needs one small query and no Alembic import.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 # The PostgreSQL advisory lock a write transaction holds ("dangvien" in ASCII): see _pg_on_begin.
 WRITE_LOCK = 0x64616E677669656E
 

@@ -68,6 +68,8 @@ class Person(SQLModel, table=True):
     ethnicity: str | None = None
     religion: str | None = None
     national_id: str | None = None  # Số định danh cá nhân / CCCD
+    birth_name: str | None = None  # "Họ tên khai sinh", when it differs from the name in use
+    given_name: str | None = None  # "Tên", when a roster gave the name in parts
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -291,16 +291,14 @@ def _qualified(name: str, rest: str) -> HeaderMatch | None:
 
 def settle_names(matches: dict[int, HeaderMatch]) -> dict[int, HeaderMatch]:
     """The fields of one header row, by column: the birth-certificate name is the full name
-    when the row has no other, and extra data beside the name in use ("Họ tên khai sinh" |
-    "Họ tên đang dùng")."""
+    when the row has no other, and the person's birth name beside the name in use ("Họ tên
+    khai sinh" | "Họ tên đang dùng")."""
     births = [i for i, m in matches.items() if m.field == "birth_name"]
     if not births:
         return matches
     settled = dict(matches)
     in_use = any(m.field == "full_name" for m in matches.values())
     for i in births:
-        if in_use:
-            del settled[i]
-        else:
+        if not in_use:
             settled[i] = HeaderMatch("full_name")
     return settled

@@ -30,6 +30,7 @@ from dangvien_cli.importing.reader import Sheet, read_workbook
 from dangvien_cli.importing.rows import column_letter
 from dangvien_cli.importing.table_parser import TableParser
 from dangvien_cli.roster.records import RosterRecord, grade_of
+from dangvien_cli.roster.students import given_name_of
 
 SAMPLE = 5  # people shown per table
 
@@ -214,4 +215,6 @@ def _student(record: RosterRecord, school: str | None, year: int | None) -> dict
         "ethnicity": values.get("ethnicity"),
         "religion": values.get("religion"),
         "youth_union_member": record.youth_union,
+        "birth_name": values.get("birth_name"),
+        "given_name": values.get("given_name") or given_name_of(record.full_name),
     }

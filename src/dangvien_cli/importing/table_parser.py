@@ -144,6 +144,8 @@ def _value_parsers(fields: dict[str, Column]) -> list[tuple[str, _ColumnParser]]
         plan.append(("religion", _ColumnParser(f["religion"], parse_text, cache=True)))
     if "national_id" in f:  # one per person: nothing to remember
         plan.append(("national_id", _ColumnParser(f["national_id"], parse_code, cache=False)))
+    if "birth_name" in f:  # beside the name in use (headers.settle_names)
+        plan.append(("birth_name", _ColumnParser(f["birth_name"], parse_text, cache=False)))
     return plan
 
 

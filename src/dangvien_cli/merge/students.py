@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["PERSON_FIELDS", "our_index", "pairs", "students", "their_who"]
 
 PERSON_FIELDS = ("full_name", "date_of_birth", "birth_year", "gender", "ethnicity", "religion",
+                 "birth_name", "given_name",
                  "national_id")  # fmt: skip
 
 

@@ -77,6 +77,8 @@ _SPECIAL: Final[dict[tuple[str, str], dict[str, Any]]] = {
     ("person", "birth_year"): _YEAR,
     ("youth_union", "roster_year"): _YEAR,
     ("person", "full_name"): {"person_name": True},
+    ("person", "birth_name"): {"person_name": True},
+    ("person", "given_name"): {"person_name": True},
     ("person", "gender"): {"choices": frozenset({"Nam", "Nữ"})},
     ("enrollment", "grade"): {"low": 1, "high": 12},
     ("term_result", "term"): {"choices": _TERMS},

@@ -53,7 +53,7 @@ class RosterRecord:
 
 
 # The person columns a roster may hold besides the name and the birth.
-PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id")
+PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id", "birth_name", "given_name")
 
 NO_GRADE = (None, None, None)  # a result's code, scale and rank when the roster has no grade
 

@@ -237,6 +237,8 @@ class Mover:
                     values.get("ethnicity"),
                     values.get("religion"),
                     values.get("national_id"),
+                    values.get("birth_name"),
+                    values.get("given_name"),
                     rec.code,
                     extra(rec.extra) if rec.extra else None,
                     digest,

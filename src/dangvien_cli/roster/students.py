@@ -33,6 +33,12 @@ from dangvien_cli.db.models import (
 )
 
 
+def given_name_of(full_name: str) -> str:
+    """The given name of a name written whole: its last word ("Nguyễn Thị Lan" → "Lan")."""
+    words = full_name.split()
+    return words[-1] if words else ""
+
+
 def birth_iso(date_of_birth: date | None, birth_year: int | None) -> str | None:
     """ISO date, or the 4-digit year when only the year is known (as `students --json`)."""
     if date_of_birth is not None:
@@ -76,6 +82,13 @@ class StudentRow:
     religion: str | None
     youth_union_member: bool | None
     youth_union_joined: date | None = None
+    birth_name: str | None = None
+    stored_given_name: str | None = None
+
+    @property
+    def given_name(self) -> str:
+        """The given name: as a roster gave it in parts ("Tên"), else the full name's last word."""
+        return self.stored_given_name or given_name_of(self.full_name)
 
     @property
     def birth(self) -> str | None:
@@ -98,6 +111,8 @@ class StudentRow:
             "ethnicity": self.ethnicity,
             "religion": self.religion,
             "youth_union_member": self.youth_union_member,
+            "birth_name": self.birth_name,
+            "given_name": self.given_name,
         }
 
 
@@ -143,6 +158,8 @@ def list_students(
             p.religion,
             yu.is_member,
             yu.joined_on,
+            p.birth_name,
+            p.given_name,
         )
         .join(person_t, p.id == st.person_id)
         .join(school_t, sc.id == st.school_id)

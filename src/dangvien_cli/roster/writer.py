@@ -383,6 +383,8 @@ class RosterWriter:
                     values.get("ethnicity"),
                     values.get("religion"),
                     values.get("national_id"),
+                    values.get("birth_name"),
+                    values.get("given_name"),
                     person_now,
                 )
             )
