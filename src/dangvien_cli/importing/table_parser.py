@@ -5,6 +5,7 @@ and the re-import digest that lets an unchanged row skip parsing (PARSER_VERSION
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from operator import itemgetter
@@ -114,13 +115,36 @@ def _youth(raw: object) -> bool:
     return bool(parse_yes_no(raw))
 
 
-def _joined(raw: object) -> date | None:
-    parsed = parse_date(raw)
-    if parsed is not None and parsed.date is None:
-        raise ValueProblem(
-            f"“{display_value(raw)}” chỉ có năm; ngày vào Đoàn cần đủ ngày/tháng/năm."
-        )
-    return parsed.date if parsed else None
+# A join date known to the month or the year only: "03/2023", "tháng 3/2023", "2023".
+_PARTIAL_JOIN = re.compile(r"(?:thang\s*)?(?:\d{1,2}\s*[/.-]\s*)?\d{4}")
+_JOIN_HINT = "hãy ghi ngày/tháng/năm vào Đoàn (ví dụ 26/03/2022), hoặc để trống nếu chưa vào Đoàn"
+
+
+def _joined(raw: object) -> tuple[bool | None, date | None, bool]:
+    """What a cell of a join-date column ("Ngày vào Đoàn", "Thời gian vào đoàn") says: (member,
+    join date, whether the date is known only to the month or year). A filled date means a
+    member; a mark (x, Có) a member whose date is not given; Không, Chưa, 0 not a member; a blank
+    cell says nothing."""
+    if not is_filled(raw):
+        return None, None, False
+    if isinstance(raw, datetime):
+        return True, raw.date(), False
+    if isinstance(raw, date):
+        return True, raw, False
+    text = display_value(raw)
+    folded = fold(text)
+    if _PARTIAL_JOIN.fullmatch(folded):
+        return True, None, True
+    try:
+        parsed = parse_date(raw)
+    except ValueProblem:
+        try:
+            return parse_yes_no(raw), None, False
+        except ValueProblem:
+            raise ValueProblem(f"“{text}” không phải ngày vào Đoàn; {_JOIN_HINT}.") from None
+    if parsed is None:
+        return None, None, False
+    return True, parsed.date, parsed.date is None
 
 
 def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
@@ -322,25 +346,30 @@ class TableParser:
 
     def _youth_union(
         self, r: int, row: list[object], errors: list[RowError]
-    ) -> tuple[bool | None, date | None]:
-        """Whether the student is in the Youth Union (None: no such column) and since when."""
+    ) -> tuple[bool | None, date | None, bool]:
+        """Whether the student is in the Youth Union (None: the row does not say), since when,
+        and whether the join date was written to the month or year only (kept as extra data).
+        A join date (or a mark in the join-date column) makes a member, whatever the "Đoàn
+        viên" column says; it is all a table without that column says."""
         youth: bool | None = None
         cell = self._youth
         if cell is not None:
             got = self._read(cell, r, row, errors)
             if got is not _MISSING:
                 youth = got  # type: ignore[assignment]
-        joined: date | None = None
         cell = self._joined
-        if cell is not None:
-            got = self._read(cell, r, row, errors)
-            if got is not _MISSING:
-                joined = got  # type: ignore[assignment]
-            if joined is not None and youth is None:
-                youth = True  # a join date says as much as a tick
-            if joined is not None and youth is False and self._youth is not None:
-                youth = True
-        return youth, joined
+        if cell is None:
+            return youth, None, False
+        got = self._read(cell, r, row, errors)
+        if got is _MISSING:
+            return youth, None, False
+        member: bool | None
+        joined: date | None
+        partial: bool
+        member, joined, partial = got  # type: ignore[misc]
+        if member is True or (member is False and youth is None):
+            youth = member
+        return youth, joined, partial
 
     def _results(
         self, r: int, row: list[object], errors: list[RowError]
@@ -443,7 +472,7 @@ class TableParser:
         if klass is None:
             klass = self.table.context.class_name
         values["class_name"] = klass
-        youth, joined = self._youth_union(r, row, errors)
+        youth, joined, partial = self._youth_union(r, row, errors)
         results = self._results(r, row, errors) if self._grades else {}
         extra = (
             {
@@ -454,6 +483,9 @@ class TableParser:
             if self.unknown
             else {}
         )
+        if partial and self._joined is not None:  # "03/2023": a member, the date kept as written
+            col = self._joined.column
+            extra[col.header] = display_value(row[col.index])
         if errors:
             return errors
         return RosterRecord(
