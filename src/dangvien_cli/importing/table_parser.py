@@ -50,6 +50,8 @@ PARSER_VERSION: Final = 2  # 2: a name with no letter (tone marks alone) is refu
 
 
 _MISSING = object()
+_GENDER_MARKS = frozenset({"x", "✓", "✔", "√"})
+_BLANK_GENDER_ROWS = 2000  # a gender column still blank after these rows is not one of marks
 _CACHED_TYPES = frozenset({str, date, datetime})  # cell types whose parse is kept by value
 _CACHE_LIMIT = 4096  # distinct values kept per column (a column of ID numbers stops there)
 
@@ -154,12 +156,18 @@ def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
     return parse
 
 
-def _value_parsers(fields: dict[str, Column]) -> list[tuple[str, _ColumnParser]]:
+def _value_parsers(
+    fields: dict[str, Column], *, gender_marks: bool
+) -> list[tuple[str, _ColumnParser]]:
     """The parsers of the person values a table has, in the order the record has always listed
-    them (the re-import digest depends on it)."""
+    them (the re-import digest depends on it). With `gender_marks`, the "Giới tính" column is
+    read as the "Nữ" column is: x for a girl, blank for a boy."""
     f = fields
     plan: list[tuple[str, _ColumnParser]] = []
-    for name, parse in (("gender", parse_gender), ("ethnicity", parse_text)):
+    for name, parse in (
+        ("gender", _female if gender_marks else parse_gender),
+        ("ethnicity", parse_text),
+    ):
         if name in f:
             plan.append((name, _ColumnParser(f[name], parse, cache=True)))
     if "female" in f and "gender" not in f:
@@ -223,7 +231,9 @@ class TableParser:
             if "date_of_birth" in f
             else None
         )
-        self._values = _value_parsers(f)
+        # A "Giới tính" column of x and blanks only: x = Nữ, blank = Nam, as school lists write.
+        self.gender_marks = "gender" in f and self._gender_is_marks(f["gender"].index)
+        self._values = _value_parsers(f, gender_marks=self.gender_marks)
         self._class = (
             _ColumnParser(f["class_name"], parse_class_name, cache=True)
             if class_name is None and "class_name" in f
@@ -268,8 +278,25 @@ class TableParser:
                 school_year,
                 term,
                 year_start,  # the plausibility of a birth date depends on it
+                self.gender_marks,
             )
         )
+
+    def _gender_is_marks(self, index: int) -> bool:
+        """Whether the data rows' gender cells are only marks (x, ✓) and blanks, with at least
+        one mark. The first Nam or Nữ decides at once; a column blank in its first rows is not
+        read to its end."""
+        marked = False
+        for n, (_, row) in enumerate(self.data_rows()):
+            value = row[index] if index < len(row) else ""
+            if not is_filled(value):
+                if n >= _BLANK_GENDER_ROWS and not marked:
+                    return False
+                continue
+            if not isinstance(value, str) or fold(value).strip() not in _GENDER_MARKS:
+                return False
+            marked = True
+        return marked
 
     def same_key(self, cells: list[object]) -> int:
         """A hash of the cells a row's student comes from, for finding a row repeated."""

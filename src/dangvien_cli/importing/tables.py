@@ -159,6 +159,8 @@ def import_table(
         writer.abandon()  # the copying thread, if any, finishes before the rollback
         raise
     progress.advance(table.end_row - done_to)
+    if parser.gender_marks:
+        report.note_sheet("gender_marks", table.sheet, _gender_marks_note)
     if writer.transfers:
         _report_transfers(session, plan, writer.transfers, report)
         writer.transfers = []
@@ -263,6 +265,14 @@ def _repeated_code(
     if _same_student(earlier, parsed):
         return None
     return _duplicate_error(plan, parsed, earlier, seen, first)
+
+
+def _gender_marks_note(sheets: str) -> str:
+    return (
+        f"{sheets}: cột “Giới tính” chỉ đánh dấu x, nên x được hiểu là Nữ và ô trống là "
+        "Nam (cách ghi của danh sách nhà trường). Nếu không đúng, hãy ghi Nam hoặc Nữ vào cột "
+        "này rồi nhập lại."
+    )
 
 
 def _target(
