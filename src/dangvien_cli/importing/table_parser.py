@@ -13,15 +13,14 @@ from typing import Any, Final
 
 from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.classes import parse_class_name
-from dangvien_cli.core.dates import BirthDate, parse_date
+from dangvien_cli.core.dates import BirthDate, looks_like_date, parse_date
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.names import name_problem
-from dangvien_cli.core.text import fold
+from dangvien_cli.core.text import clean, fold
 from dangvien_cli.importing.headers import GRADED_FIELDS
 from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.plausible import parse_birth
 from dangvien_cli.importing.rows import (
-    COLUMN_NUMBER,
     RowError,
     classify,
     display_value,
@@ -46,7 +45,7 @@ from dangvien_cli.roster.records import RosterRecord
 # core.names), header recognition (importing.layout), text cleaning (core.text) or this module.
 # tests/importing/test_parser_version.py fails when the parsed form of its golden rows changes
 # while this number does not.
-PARSER_VERSION: Final = 2  # 2: a name with no letter (tone marks alone) is refused
+PARSER_VERSION: Final = 3  # 3: Youth Union join dates, "Giới tính" of x marks, rows that are not people
 
 
 _MISSING = object()
@@ -137,13 +136,19 @@ def _joined(raw: object) -> tuple[bool | None, date | None, bool]:
     folded = fold(text)
     if _PARTIAL_JOIN.fullmatch(folded):
         return True, None, True
-    try:
-        parsed = parse_date(raw)
-    except ValueProblem:
+    if isinstance(raw, bool) or raw in (0, 1):  # a tick typed as 1 or 0, TRUE or FALSE
+        return parse_yes_no(raw), None, False
+    if isinstance(raw, str) and not looks_like_date(text):
         try:
             return parse_yes_no(raw), None, False
         except ValueProblem:
             raise ValueProblem(f"“{text}” không phải ngày vào Đoàn; {_JOIN_HINT}.") from None
+    try:
+        parsed = parse_date(raw)  # "29/02/2023": the reason says what is wrong with the date
+    except ValueProblem:
+        if isinstance(raw, str):
+            raise
+        raise ValueProblem(f"“{text}” không phải ngày vào Đoàn; {_JOIN_HINT}.") from None
     if parsed is None:
         return None, None, False
     return True, parsed.date, parsed.date is None
@@ -219,6 +224,7 @@ class TableParser:
         self.unknown = list(table.unknown_columns)
         self.width = max((c.index for c in table.columns), default=-1) + 1
         self.headers = [c.header for c in table.columns]
+        self.ended_at: int | None = None  # the row data_rows() stopped at (a footer, a note…)
         f = self.fields
         self._code = f.get("student_code")
         self._name = f.get("full_name")
@@ -293,7 +299,7 @@ class TableParser:
                 if n >= _BLANK_GENDER_ROWS and not marked:
                     return False
                 continue
-            if not isinstance(value, str) or fold(value).strip() not in _GENDER_MARKS:
+            if not isinstance(value, str) or clean(value).lower() not in _GENDER_MARKS:
                 return False
             marked = True
         return marked
@@ -439,15 +445,18 @@ class TableParser:
         errors.append(RowError.of_cell(self.table, self.headers, r, row, col, value, reason))
 
     def data_rows(self) -> Iterator[tuple[int, list[object]]]:
-        """(row index, cells) of each data row, in order; stops at a footer or signature."""
+        """(row index, cells) of each data row, in order; stops at a footer, a note or a
+        signature (see after_end). Technical rows are data only when a data row follows."""
         table = self.table
         code_i = self._code.index if self._code is not None else -1
         name_i = self._name.index if self._name is not None else -1
         need = max(code_i, name_i)
         r = table.first_row
+        held: list[tuple[int, list[object]]] = []  # technical rows, until a data row follows
+        self.ended_at = None
         for row in rows_between(self.rows, table.first_row, table.end_row):
             # The common case, as classify() decides it, without a call: a filled code and a
-            # name that is not a column number ("(2)", "3").
+            # name with a space in it (not a column number "(2)", not a technical ID).
             if code_i >= 0 and name_i >= 0 and need < len(row):
                 name = row[name_i]
                 code = row[code_i]
@@ -455,18 +464,47 @@ class TableParser:
                     name.__class__ is str
                     and code is not None
                     and (code.__class__ is not str or code.strip())
+                    and " " in name.strip()
                 ):
-                    text = name.strip()
-                    if text and (len(text) > 4 or not COLUMN_NUMBER.match(text)):
-                        yield r, row
-                        r += 1
-                        continue
+                    if held:
+                        yield from held
+                        held = []
+                    yield r, row
+                    r += 1
+                    continue
             kind = classify(row, table)
             if kind.ends_table:
+                self.ended_at = r
                 return
-            if kind.data:
+            if kind.trailing:
+                held.append((r, row))
+            elif kind.data:
+                if held:
+                    yield from held
+                    held = []
                 yield r, row
             r += 1
+
+    def after_end(self) -> list[int]:
+        """The rows below where data_rows stopped (a footer, a note, a signature) that look like
+        students (a name, with a code or a date of birth): they are not imported, and the
+        summary names them. Row indexes, 0-based."""
+        if self.ended_at is None:
+            return []
+        table = self.table
+        f = self.fields
+        name_i = f["full_name"].index if "full_name" in f else -1
+        keys = [f[k].index for k in ("student_code", "date_of_birth") if k in f]
+        found = []
+        start = self.ended_at + 1
+        for r, row in enumerate(rows_between(self.rows, start, table.end_row), start=start):
+            name = row[name_i] if 0 <= name_i < len(row) else ""
+            if not isinstance(name, str) or name_problem(clean(name)) or " " not in name.strip():
+                continue
+            if any(k < len(row) and is_filled(row[k]) for k in keys):
+                if classify(row, table).data:
+                    found.append(r)
+        return found
 
     def term_of(self, column: Column, distinct_terms: int) -> str | None:
         if distinct_terms > 1:
