@@ -1,6 +1,6 @@
 """The data rows of a roster table: which rows hold data (not blank rows, column numbers,
-counters, footers, notes, signatures or technical rows), what a rejected row says (RowError), and what an accepted row gives
-(RosterRecord). The parsing of a row is importing.table_parser's."""
+counters, footers, notes, signatures or technical rows), what a rejected row says (RowError),
+and what an accepted row gives (RosterRecord). The parsing of a row is importing.table_parser's."""
 
 from __future__ import annotations
 

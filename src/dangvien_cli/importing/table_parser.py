@@ -45,7 +45,8 @@ from dangvien_cli.roster.records import RosterRecord
 # core.names), header recognition (importing.layout), text cleaning (core.text) or this module.
 # tests/importing/test_parser_version.py fails when the parsed form of its golden rows changes
 # while this number does not.
-PARSER_VERSION: Final = 3  # 3: Youth Union join dates, "Giới tính" of x marks, rows that are not people
+# 3: Youth Union join dates, "Giới tính" of x marks, rows that are not people.
+PARSER_VERSION: Final = 3
 
 
 _MISSING = object()
@@ -492,18 +493,20 @@ class TableParser:
         if self.ended_at is None:
             return []
         table = self.table
-        f = self.fields
-        name_i = f["full_name"].index if "full_name" in f else -1
-        keys = [f[k].index for k in ("student_code", "date_of_birth") if k in f]
+        name_i = self._name.index if self._name is not None else -1
+        birth_i = self._birth.index if self._birth is not None else -1
         found = []
         start = self.ended_at + 1
         for r, row in enumerate(rows_between(self.rows, start, table.end_row), start=start):
             name = row[name_i] if 0 <= name_i < len(row) else ""
             if not isinstance(name, str) or name_problem(clean(name)) or " " not in name.strip():
-                continue
-            if any(k < len(row) and is_filled(row[k]) for k in keys):
-                if classify(row, table).data:
-                    found.append(r)
+                continue  # a signer's name has no code and no date of birth beside it
+            born = row[birth_i] if 0 <= birth_i < len(row) else ""
+            dated = isinstance(born, (date, int, float)) or (
+                isinstance(born, str) and looks_like_date(born)
+            )
+            if (self.quick_code(row) is not None or dated) and classify(row, table).data:
+                found.append(r)
         return found
 
     def term_of(self, column: Column, distinct_terms: int) -> str | None:
