@@ -336,3 +336,41 @@ def test_x_among_written_genders_is_not_the_convention_and_is_rejected(run, tmp_
     [error] = report["errors"]
     assert (error["row"], error["column"], error["value"]) == (3, "Giới tính", "x")
     assert report["notes"] == []
+
+
+def test_counters_split_over_cells_between_two_class_blocks(run, tmp_path):
+    header = [*HEAD, "Giới tính"]
+    rows: list[list[object]] = [
+        ["TRƯỜNG THPT BÌNH LƯ"],
+        ["Lớp: 10A1"],
+        header,
+        [1, *STUDENTS[0]],
+        [2, *STUDENTS[1]],
+        ["Tổng số:", None, 2, "Nữ:", 1],
+        ["Từ ngày:", D(2024, 9, 1), "Đến ngày:", D(2024, 12, 31)],
+        ["Lớp: 10A2"],
+        header,
+        [1, *STUDENTS[2]],
+        [2, *STUDENTS[3]],
+        ["Tổng số:", None, 2, "Nữ:", 1],
+    ]
+    report = _import(run, xlsx_rows(tmp_path / "ds.xlsx", rows))
+
+    assert (report["created"], report["rejected"]) == (4, 0)
+    assert report["sheets"][0]["classes"] == ["10A1", "10A2"]
+
+
+def test_a_note_beside_a_student_does_not_end_the_table(run, tmp_path):
+    # No code column: every row is looked at for the words of a footer.
+    rows: list[list[object]] = [
+        ["STT", "Họ và tên", "Ngày sinh", "Ghi chú"],
+        [1, "Lò Văn An", "01/02/2008", "Lưu ý: chuyển đến"],
+        [2, "Lò Thị Bình", "02/03/2008", "* Đã ký cam kết"],
+        [3, "Quàng Văn Cường", "03/04/2008", None],
+        ["Ghi chú: danh sách đã rà soát"],
+        [None, "Người lập biểu", "HIỆU TRƯỞNG"],
+    ]
+    report = _import(run, xlsx_rows(tmp_path / "ds.xlsx", rows))
+
+    assert (report["created"], report["rejected"], report["notes"]) == (3, 0, [])
+    assert len(run.students()) == 3

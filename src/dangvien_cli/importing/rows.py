@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
+from dangvien_cli.core.dates import looks_like_date
 from dangvien_cli.core.text import clean, fold
 from dangvien_cli.importing.layout import Column, Table, is_label_line
 from dangvien_cli.importing.reader import SheetRows
@@ -175,10 +176,12 @@ def classify(row: list[object], table: Table) -> RowKind:
     if not filled:
         return SKIP
     texts = [clean(v) for _, v in filled if isinstance(v, str)]
-    if not coded and _ends_table(texts):
+    if "date_of_birth" in fields and _is_person(name, _cell_at(row, fields["date_of_birth"].index)):
+        pass  # a name and a date of birth: a student, whatever another cell says
+    elif not coded and _ends_table(texts):
         return END
-    if texts and all(is_label_line(t) for t in texts):
-        return SKIP  # "Nam: 320 | Nữ: 325", "Từ ngày: … | Đến ngày: …", "Lớp: 10A2"
+    elif texts and is_label_line(texts[0]):
+        return SKIP  # "Nam: 320 | Nữ: 325", "Từ ngày:" | 01/09/2024, "Lớp: 10A2"
     if len(filled) >= 3 and all(
         isinstance(v, (int, float)) or COLUMN_NUMBER.match(str(v).strip()) for _, v in filled
     ):
@@ -191,6 +194,22 @@ def classify(row: list[object], table: Table) -> RowKind:
     if _is_technical(name, filled):
         return TRAILING
     return DATA
+
+
+def is_dated(value: object) -> bool:
+    """A cell that may be a date of birth: a date, a number (a year, a serial), or text
+    written as a date."""
+    if isinstance(value, str):
+        text = value.strip()
+        return looks_like_date(text) or (len(text) == 4 and text.isdigit())
+    return isinstance(value, (date, int, float)) and not isinstance(value, bool)
+
+
+def _is_person(name: object, born: object) -> bool:
+    """A name of words (with a space, letters only) beside a date of birth."""
+    if not isinstance(name, str) or " " not in name.strip():
+        return False
+    return name.replace(" ", "").isalpha() and is_dated(born)
 
 
 def _ends_table(texts: list[str]) -> bool:

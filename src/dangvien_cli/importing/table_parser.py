@@ -24,6 +24,7 @@ from dangvien_cli.importing.rows import (
     RowError,
     classify,
     display_value,
+    is_dated,
     is_filled,
     rows_between,
 )
@@ -501,10 +502,7 @@ class TableParser:
             name = row[name_i] if 0 <= name_i < len(row) else ""
             if not isinstance(name, str) or name_problem(clean(name)) or " " not in name.strip():
                 continue  # a signer's name has no code and no date of birth beside it
-            born = row[birth_i] if 0 <= birth_i < len(row) else ""
-            dated = isinstance(born, (date, int, float)) or (
-                isinstance(born, str) and looks_like_date(born)
-            )
+            dated = 0 <= birth_i < len(row) and is_dated(row[birth_i])
             if (self.quick_code(row) is not None or dated) and classify(row, table).data:
                 found.append(r)
         return found
