@@ -119,7 +119,7 @@ def _youth(raw: object) -> bool:
 
 
 # A join date known to the month or the year only: "03/2023", "tháng 3/2023", "2023".
-_PARTIAL_JOIN = re.compile(r"(?:thang\s*)?(?:\d{1,2}\s*[/.-]\s*)?\d{4}")
+_PARTIAL_JOIN = re.compile(r"(?:tháng\s*)?(?:\d{1,2}\s*[/.-]\s*)?\d{4}", re.IGNORECASE)
 _JOIN_HINT = "hãy ghi ngày/tháng/năm vào Đoàn (ví dụ 26/03/2022), hoặc để trống nếu chưa vào Đoàn"
 
 
@@ -135,8 +135,7 @@ def _joined(raw: object) -> tuple[bool | None, date | None, bool]:
     if isinstance(raw, date):
         return True, raw, False
     text = display_value(raw)
-    folded = fold(text)
-    if _PARTIAL_JOIN.fullmatch(folded):
+    if _PARTIAL_JOIN.fullmatch(text):
         return True, None, True
     if isinstance(raw, bool) or raw in (0, 1):  # a tick typed as 1 or 0, TRUE or FALSE
         return parse_yes_no(raw), None, False
