@@ -374,3 +374,17 @@ def test_a_note_beside_a_student_does_not_end_the_table(run, tmp_path):
 
     assert (report["created"], report["rejected"], report["notes"]) == (3, 0, [])
     assert len(run.students()) == 3
+
+
+def test_a_signature_block_with_an_unfilled_date_line_ends_the_table(run, tmp_path):
+    rows: list[list[object]] = [
+        HEAD,
+        *([n, *s[:3]] for n, s in enumerate(STUDENTS, start=1)),
+        [None, None, "…, ngày … tháng … năm 20…"],
+        [None, None, "Người lập biểu", "Hiệu trưởng"],
+        [None, None, "(Ký, ghi rõ họ tên)"],
+        [None, None, "Nguyễn Văn Hùng", "Trần Thị Mai"],
+    ]
+    report = _import(run, xlsx_rows(tmp_path / "ds.xlsx", rows))
+
+    assert (report["created"], report["rejected"], report["notes"]) == (4, 0, [])
