@@ -388,3 +388,19 @@ def test_a_signature_block_with_an_unfilled_date_line_ends_the_table(run, tmp_pa
     report = _import(run, xlsx_rows(tmp_path / "ds.xlsx", rows))
 
     assert (report["created"], report["rejected"], report["notes"]) == (4, 0, [])
+
+
+def test_a_file_with_x_genders_imported_again_changes_nothing(run, tmp_path):
+    rows: list[list[object]] = [
+        [*HEAD, "Giới tính", "Thời gian vào đoàn"],
+        [1, "2501000001", "Lò Văn An", "01/02/2008", None, "2023"],
+        [2, "2501000002", "Lò Thị Bình", "02/03/2008", "x", "26/03/2023"],
+        ["Ghi chú: x là học sinh nữ"],
+    ]
+    path = xlsx_rows(tmp_path / "ds.xlsx", rows)
+    _import(run, path)
+
+    again = _import(run, path)
+
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    assert [s["gender"] for s in run.students()] == ["Nam", "Nữ"]
