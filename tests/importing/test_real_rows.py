@@ -404,3 +404,35 @@ def test_a_file_with_x_genders_imported_again_changes_nothing(run, tmp_path):
 
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
     assert [s["gender"] for s in run.students()] == ["Nam", "Nữ"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("26/03/2023", (True, D(2023, 3, 26), False)),
+        (dt.datetime(2023, 3, 26), (True, D(2023, 3, 26), False)),
+        ("03.2023", (True, None, True)),
+        ("Tháng 3/2023", (True, None, True)),
+        (2021, (True, None, True)),
+        (2021.0, (True, None, True)),
+        ("x", (True, None, False)),
+        (1, (True, None, False)),
+        ("Không", (False, None, False)),
+        ("", (None, None, False)),
+        (None, (None, None, False)),
+    ],
+)
+def test_what_a_join_date_cell_says(cell, read):
+    from dangvien_cli.importing.values import parse_join_date
+
+    assert parse_join_date(cell) == read
+
+
+@pytest.mark.parametrize(("cell", "words"), [("31/02/2022", "không tồn tại"), (5.0, "“5”")])
+def test_a_join_date_that_is_no_date_says_why(cell, words):
+    from dangvien_cli.core.cells import ValueProblem
+    from dangvien_cli.importing.values import parse_join_date
+
+    with pytest.raises(ValueProblem) as caught:
+        parse_join_date(cell)
+    assert words in caught.value.reason

@@ -5,7 +5,6 @@ and the re-import digest that lets an unchanged row skip parsing (PARSER_VERSION
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from operator import itemgetter
@@ -13,7 +12,7 @@ from typing import Any, Final
 
 from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.classes import parse_class_name
-from dangvien_cli.core.dates import BirthDate, looks_like_date, parse_date
+from dangvien_cli.core.dates import BirthDate
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.names import name_problem
 from dangvien_cli.core.text import clean, fold
@@ -33,6 +32,7 @@ from dangvien_cli.importing.values import (
     parse_code,
     parse_gender,
     parse_grade,
+    parse_join_date,
     parse_text,
     parse_yes_no,
 )
@@ -116,43 +116,6 @@ def _female(raw: object) -> str:
 
 def _youth(raw: object) -> bool:
     return bool(parse_yes_no(raw))
-
-
-# A join date known to the month or the year only: "03/2023", "tháng 3/2023", "2023".
-_PARTIAL_JOIN = re.compile(r"(?:tháng\s*)?(?:\d{1,2}\s*[/.-]\s*)?\d{4}", re.IGNORECASE)
-_JOIN_HINT = "hãy ghi ngày/tháng/năm vào Đoàn (ví dụ 26/03/2022), hoặc để trống nếu chưa vào Đoàn"
-
-
-def _joined(raw: object) -> tuple[bool | None, date | None, bool]:
-    """What a cell of a join-date column ("Ngày vào Đoàn", "Thời gian vào đoàn") says: (member,
-    join date, whether the date is known only to the month or year). A filled date means a
-    member; a mark (x, Có) a member whose date is not given; Không, Chưa, 0 not a member; a blank
-    cell says nothing."""
-    if not is_filled(raw):
-        return None, None, False
-    if isinstance(raw, datetime):
-        return True, raw.date(), False
-    if isinstance(raw, date):
-        return True, raw, False
-    text = display_value(raw)
-    if _PARTIAL_JOIN.fullmatch(text):
-        return True, None, True
-    if isinstance(raw, bool) or raw in (0, 1):  # a tick typed as 1 or 0, TRUE or FALSE
-        return parse_yes_no(raw), None, False
-    if isinstance(raw, str) and not looks_like_date(text):
-        try:
-            return parse_yes_no(raw), None, False
-        except ValueProblem:
-            raise ValueProblem(f"“{text}” không phải ngày vào Đoàn; {_JOIN_HINT}.") from None
-    try:
-        parsed = parse_date(raw)  # "29/02/2023": the reason says what is wrong with the date
-    except ValueProblem:
-        if isinstance(raw, str):
-            raise
-        raise ValueProblem(f"“{text}” không phải ngày vào Đoàn; {_JOIN_HINT}.") from None
-    if parsed is None:
-        return None, None, False
-    return True, parsed.date, parsed.date is None
 
 
 def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
@@ -250,7 +213,7 @@ class TableParser:
             _ColumnParser(f["youth_union"], _youth, cache=True) if "youth_union" in f else None
         )
         self._joined = (
-            _ColumnParser(f["youth_union_joined"], _joined, cache=True)
+            _ColumnParser(f["youth_union_joined"], parse_join_date, cache=True)
             if "youth_union_joined" in f
             else None
         )
