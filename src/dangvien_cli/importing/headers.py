@@ -84,7 +84,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "kqrl",
         "xl hanh kiem",
     ),
-    "youth_union_joined": ("ngay vao doan", "ngay ket nap doan", "ngay ket nap vao doan"),
+    "youth_union_joined": (
+        "ngay vao doan",
+        "ngay ket nap doan",
+        "ngay ket nap vao doan",
+        "thoi gian vao doan",
+        "thoi gian ket nap doan",
+    ),
     "youth_union": ("doan vien", "la doan vien", "dv", "doan"),
     "school": ("truong", "ten truong"),
     # milestone sheets
@@ -128,6 +134,9 @@ ROSTER_ONLY_FIELDS = frozenset(
     }
 )
 GRADED_FIELDS = frozenset({"academic", "conduct"})
+# Headers that start like a field's but name none of them: their columns are kept as extra data.
+# An honorary Youth Union member ("Đoàn viên danh dự") is not a member.
+NOT_FIELDS: tuple[str, ...] = ("doan vien danh du",)
 
 # Keyed by the folded alias, as headers are: "nam, nu" is looked up as "nam nu".
 _EXACT: dict[str, str] = {
@@ -257,7 +266,7 @@ def match_header(text: str) -> HeaderMatch | None:
     cell. A header that starts with a field's alias names that field unless what follows
     names someone else or another number ("Họ tên mẹ", "Mã số trên thẻ BHYT")."""
     key = fold(text)
-    if not key:
+    if not key or key.startswith(NOT_FIELDS):
         return None
     name = _EXACT.get(key) or _COMPACT.get(key.replace(" ", ""))
     if name is not None:

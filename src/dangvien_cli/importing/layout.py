@@ -190,6 +190,20 @@ _TITLE_START = re.compile(
 )
 
 
+# A label and a number, once or more: counters ("Tổng số HS: 645", "Nam: 320 Nữ: 325"), the
+# period of a report ("Từ ngày: 01/09/2024"), a class ("Lớp: 10A1"); or the label alone, its
+# number in the next cell ("Tổng số:" | 45). A name has no colon.
+_LABELLED_NUMBER = re.compile(r"^[^\W\d_][\w .&/()-]{0,40}?:(?:\s*\d|\s*$)")
+# The period of a report written without a colon (folded): "Từ ngày 01/09/2024 đến ngày …".
+_PERIOD = re.compile(r"^(?:tu ngay|den ngay|ky bao cao|thoi gian bao cao)\b")
+
+
+def is_label_line(text: str) -> bool:
+    """A cell that states a count, a period or a class over or under a table, or labels the
+    next cell's: never a person."""
+    return bool(_LABELLED_NUMBER.match(text) or _PERIOD.match(fold(text)))
+
+
 def _is_title_like(row: list[object], fields: dict[int, str]) -> bool:
     filled = [
         (i, v)
@@ -198,6 +212,9 @@ def _is_title_like(row: list[object], fields: dict[int, str]) -> bool:
     ]
     if not filled:
         return True
+    first = filled[0][1]
+    if isinstance(first, str) and is_label_line(clean(first)):
+        return True  # "Từ ngày: … Đến ngày: …", "Nam: 320 | Nữ: 325" over a repeated header
     if len(filled) > 2 or not all(isinstance(v, str) for _, v in filled):
         return False
     # A name and one more value in the table's own columns (a roster of names and dates of birth

@@ -3,6 +3,7 @@ and its progress as it goes (Progress; the command line draws it, tests ignore i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -72,6 +73,24 @@ class FileReport:
     # Students moved here from another school: {"sheet", "row", "student_code", "from_school",
     # "to_school"}; in --json only when there are some.
     transfers: list[dict[str, Any]] = field(default_factory=list)
+
+    # Notes said once for the file whatever the number of sheets they concern: kind → (the
+    # note's place in `notes`, the sheets named).
+    _grouped: dict[str, tuple[int, list[str]]] = field(default_factory=dict, repr=False)
+
+    def note_sheet(self, kind: str, sheet: str, text: Callable[[str], str]) -> None:
+        """Add `sheet` to the file's one note of this kind: text("Trang “A”" or "Các trang
+        “A”, “B”") is the note, written when the first sheet comes and rewritten as more do."""
+        at, sheets = self._grouped.setdefault(kind, (len(self.notes), []))
+        if sheet in sheets:
+            return
+        sheets.append(sheet)
+        listed = ", ".join(f"“{s}”" for s in sheets)
+        note = text(f"Trang {listed}" if len(sheets) == 1 else f"Các trang {listed}")
+        if at == len(self.notes):
+            self.notes.append(note)
+        else:
+            self.notes[at] = note
 
     @property
     def counts(self) -> Counts:

@@ -12,18 +12,18 @@ from typing import Any, Final
 
 from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.classes import parse_class_name
-from dangvien_cli.core.dates import BirthDate, parse_date
+from dangvien_cli.core.dates import BirthDate
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.names import name_problem
-from dangvien_cli.core.text import fold
+from dangvien_cli.core.text import clean, fold
 from dangvien_cli.importing.headers import GRADED_FIELDS
 from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.plausible import parse_birth
 from dangvien_cli.importing.rows import (
-    COLUMN_NUMBER,
     RowError,
     classify,
     display_value,
+    is_dated,
     is_filled,
     rows_between,
 )
@@ -32,6 +32,7 @@ from dangvien_cli.importing.values import (
     parse_code,
     parse_gender,
     parse_grade,
+    parse_join_date,
     parse_text,
     parse_yes_no,
 )
@@ -45,10 +46,13 @@ from dangvien_cli.roster.records import RosterRecord
 # core.names), header recognition (importing.layout), text cleaning (core.text) or this module.
 # tests/importing/test_parser_version.py fails when the parsed form of its golden rows changes
 # while this number does not.
-PARSER_VERSION: Final = 2  # 2: a name with no letter (tone marks alone) is refused
+# 3: Youth Union join dates, "Giới tính" of x marks, rows that are not people.
+PARSER_VERSION: Final = 3
 
 
 _MISSING = object()
+_GENDER_MARKS = frozenset({"x", "✓", "✔", "√"})
+_BLANK_GENDER_ROWS = 2000  # a gender column still blank after these rows is not one of marks
 _CACHED_TYPES = frozenset({str, date, datetime})  # cell types whose parse is kept by value
 _CACHE_LIMIT = 4096  # distinct values kept per column (a column of ID numbers stops there)
 
@@ -114,15 +118,6 @@ def _youth(raw: object) -> bool:
     return bool(parse_yes_no(raw))
 
 
-def _joined(raw: object) -> date | None:
-    parsed = parse_date(raw)
-    if parsed is not None and parsed.date is None:
-        raise ValueProblem(
-            f"“{display_value(raw)}” chỉ có năm; ngày vào Đoàn cần đủ ngày/tháng/năm."
-        )
-    return parsed.date if parsed else None
-
-
 def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
     def parse(raw: object) -> object:
         return parse_grade(raw, kind=kind, scale=scale)
@@ -130,12 +125,18 @@ def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
     return parse
 
 
-def _value_parsers(fields: dict[str, Column]) -> list[tuple[str, _ColumnParser]]:
+def _value_parsers(
+    fields: dict[str, Column], *, gender_marks: bool
+) -> list[tuple[str, _ColumnParser]]:
     """The parsers of the person values a table has, in the order the record has always listed
-    them (the re-import digest depends on it)."""
+    them (the re-import digest depends on it). With `gender_marks`, the "Giới tính" column is
+    read as the "Nữ" column is: x for a girl, blank for a boy."""
     f = fields
     plan: list[tuple[str, _ColumnParser]] = []
-    for name, parse in (("gender", parse_gender), ("ethnicity", parse_text)):
+    for name, parse in (
+        ("gender", _female if gender_marks else parse_gender),
+        ("ethnicity", parse_text),
+    ):
         if name in f:
             plan.append((name, _ColumnParser(f[name], parse, cache=True)))
     if "female" in f and "gender" not in f:
@@ -189,6 +190,7 @@ class TableParser:
         self.unknown = list(table.unknown_columns)
         self.width = max((c.index for c in table.columns), default=-1) + 1
         self.headers = [c.header for c in table.columns]
+        self.ended_at: int | None = None  # the row data_rows() stopped at (a footer, a note…)
         f = self.fields
         self._code = f.get("student_code")
         self._name = f.get("full_name")
@@ -201,7 +203,9 @@ class TableParser:
             if "date_of_birth" in f
             else None
         )
-        self._values = _value_parsers(f)
+        # A "Giới tính" column of x and blanks only: x = Nữ, blank = Nam, as school lists write.
+        self.gender_marks = "gender" in f and self._gender_is_marks(f["gender"].index)
+        self._values = _value_parsers(f, gender_marks=self.gender_marks)
         self._class = (
             _ColumnParser(f["class_name"], parse_class_name, cache=True)
             if class_name is None and "class_name" in f
@@ -211,7 +215,7 @@ class TableParser:
             _ColumnParser(f["youth_union"], _youth, cache=True) if "youth_union" in f else None
         )
         self._joined = (
-            _ColumnParser(f["youth_union_joined"], _joined, cache=True)
+            _ColumnParser(f["youth_union_joined"], parse_join_date, cache=True)
             if "youth_union_joined" in f
             else None
         )
@@ -246,8 +250,25 @@ class TableParser:
                 school_year,
                 term,
                 year_start,  # the plausibility of a birth date depends on it
+                self.gender_marks,
             )
         )
+
+    def _gender_is_marks(self, index: int) -> bool:
+        """Whether the data rows' gender cells are only marks (x, ✓) and blanks, with at least
+        one mark. The first Nam or Nữ decides at once; a column blank in its first rows is not
+        read to its end."""
+        marked = False
+        for n, (_, row) in enumerate(self.data_rows()):
+            value = row[index] if index < len(row) else ""
+            if not is_filled(value):
+                if n >= _BLANK_GENDER_ROWS and not marked:
+                    return False
+                continue
+            if not isinstance(value, str) or clean(value).lower() not in _GENDER_MARKS:
+                return False
+            marked = True
+        return marked
 
     def same_key(self, cells: list[object]) -> int:
         """A hash of the cells a row's student comes from, for finding a row repeated."""
@@ -324,25 +345,30 @@ class TableParser:
 
     def _youth_union(
         self, r: int, row: list[object], errors: list[RowError]
-    ) -> tuple[bool | None, date | None]:
-        """Whether the student is in the Youth Union (None: no such column) and since when."""
+    ) -> tuple[bool | None, date | None, bool]:
+        """Whether the student is in the Youth Union (None: the row does not say), since when,
+        and whether the join date was written to the month or year only (kept as extra data).
+        A join date (or a mark in the join-date column) makes a member, whatever the "Đoàn
+        viên" column says; it is all a table without that column says."""
         youth: bool | None = None
         cell = self._youth
         if cell is not None:
             got = self._read(cell, r, row, errors)
             if got is not _MISSING:
                 youth = got  # type: ignore[assignment]
-        joined: date | None = None
         cell = self._joined
-        if cell is not None:
-            got = self._read(cell, r, row, errors)
-            if got is not _MISSING:
-                joined = got  # type: ignore[assignment]
-            if joined is not None and youth is None:
-                youth = True  # a join date says as much as a tick
-            if joined is not None and youth is False and self._youth is not None:
-                youth = True
-        return youth, joined
+        if cell is None:
+            return youth, None, False
+        got = self._read(cell, r, row, errors)
+        if got is _MISSING:
+            return youth, None, False
+        member: bool | None
+        joined: date | None
+        partial: bool
+        member, joined, partial = got  # type: ignore[misc]
+        if member is True or (member is False and youth is None):
+            youth = member
+        return youth, joined, partial
 
     def _results(
         self, r: int, row: list[object], errors: list[RowError]
@@ -385,15 +411,18 @@ class TableParser:
         errors.append(RowError.of_cell(self.table, self.headers, r, row, col, value, reason))
 
     def data_rows(self) -> Iterator[tuple[int, list[object]]]:
-        """(row index, cells) of each data row, in order; stops at a footer or signature."""
+        """(row index, cells) of each data row, in order; stops at a footer, a note or a
+        signature (see after_end). Technical rows are data only when a data row follows."""
         table = self.table
         code_i = self._code.index if self._code is not None else -1
         name_i = self._name.index if self._name is not None else -1
         need = max(code_i, name_i)
         r = table.first_row
+        held: list[tuple[int, list[object]]] = []  # technical rows, until a data row follows
+        self.ended_at = None
         for row in rows_between(self.rows, table.first_row, table.end_row):
             # The common case, as classify() decides it, without a call: a filled code and a
-            # name that is not a column number ("(2)", "3").
+            # name with a space in it (not a column number "(2)", not a technical ID).
             if code_i >= 0 and name_i >= 0 and need < len(row):
                 name = row[name_i]
                 code = row[code_i]
@@ -401,18 +430,46 @@ class TableParser:
                     name.__class__ is str
                     and code is not None
                     and (code.__class__ is not str or code.strip())
+                    and " " in name.strip()
                 ):
-                    text = name.strip()
-                    if text and (len(text) > 4 or not COLUMN_NUMBER.match(text)):
-                        yield r, row
-                        r += 1
-                        continue
+                    if held:
+                        yield from held
+                        held = []
+                    yield r, row
+                    r += 1
+                    continue
             kind = classify(row, table)
             if kind.ends_table:
+                self.ended_at = r
                 return
-            if kind.data:
+            if kind.trailing:
+                held.append((r, row))
+            elif kind.data:
+                if held:
+                    yield from held
+                    held = []
                 yield r, row
             r += 1
+
+    def after_end(self) -> list[int]:
+        """The rows below where data_rows stopped (a footer, a note, a signature) that look like
+        students (a name, with a code or a date of birth): they are not imported, and the
+        summary names them. Row indexes, 0-based."""
+        if self.ended_at is None:
+            return []
+        table = self.table
+        name_i = self._name.index if self._name is not None else -1
+        birth_i = self._birth.index if self._birth is not None else -1
+        found = []
+        start = self.ended_at + 1
+        for r, row in enumerate(rows_between(self.rows, start, table.end_row), start=start):
+            name = row[name_i] if 0 <= name_i < len(row) else ""
+            if not isinstance(name, str) or name_problem(clean(name)) or " " not in name.strip():
+                continue  # a signer's name has no code and no date of birth beside it
+            dated = 0 <= birth_i < len(row) and is_dated(row[birth_i])
+            if (self.quick_code(row) is not None or dated) and classify(row, table).data:
+                found.append(r)
+        return found
 
     def term_of(self, column: Column, distinct_terms: int) -> str | None:
         if distinct_terms > 1:
@@ -445,7 +502,7 @@ class TableParser:
         if klass is None:
             klass = self.table.context.class_name
         values["class_name"] = klass
-        youth, joined = self._youth_union(r, row, errors)
+        youth, joined, partial = self._youth_union(r, row, errors)
         results = self._results(r, row, errors) if self._grades else {}
         extra = (
             {
@@ -456,6 +513,9 @@ class TableParser:
             if self.unknown
             else {}
         )
+        if partial and self._joined is not None:  # "03/2023": a member, the date kept as written
+            col = self._joined.column
+            extra[col.header] = display_value(row[col.index])
         if errors:
             return errors
         return RosterRecord(

@@ -159,6 +159,10 @@ def import_table(
         writer.abandon()  # the copying thread, if any, finishes before the rollback
         raise
     progress.advance(table.end_row - done_to)
+    if parser.gender_marks:
+        report.note_sheet("gender_marks", table.sheet, _gender_marks_note)
+    if parser.ended_at is not None and (left := parser.after_end()):
+        report.notes.append(_after_end_note(table.sheet, parser.ended_at, left))
     if writer.transfers:
         _report_transfers(session, plan, writer.transfers, report)
         writer.transfers = []
@@ -263,6 +267,24 @@ def _repeated_code(
     if _same_student(earlier, parsed):
         return None
     return _duplicate_error(plan, parsed, earlier, seen, first)
+
+
+def _gender_marks_note(sheets: str) -> str:
+    return (
+        f"{sheets}: cột “Giới tính” chỉ đánh dấu x, nên x được hiểu là Nữ và ô trống là "
+        "Nam (cách ghi của danh sách nhà trường). Nếu không đúng, hãy ghi Nam hoặc Nữ vào cột "
+        "này rồi nhập lại."
+    )
+
+
+def _after_end_note(sheet: str, ended_at: int, left: list[int]) -> str:
+    shown = ", ".join(str(r + 1) for r in left[:10]) + (" …" if len(left) > 10 else "")
+    return (
+        f"Trang “{sheet}”: dòng {ended_at + 1} được hiểu là phần cuối bảng (tổng số, ghi chú "
+        f"hoặc chữ ký) nên danh sách dừng ở đó, nhưng bên dưới còn {len(left)} dòng có họ tên "
+        f"cùng mã hoặc ngày sinh (dòng {shown}) chưa được nhập. Nếu đó là học sinh, hãy xóa "
+        "dòng đó hoặc chuyển nó xuống cuối bảng rồi nhập lại."
+    )
 
 
 def _target(

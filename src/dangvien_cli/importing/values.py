@@ -1,4 +1,5 @@
-"""Parsing the values of roster cells: codes, grades, yes/no, gender and text.
+"""Parsing the values of roster cells: codes, grades, yes/no, gender, Youth Union join dates
+and text.
 
 Every parser takes what a spreadsheet reader hands over for one cell (``str``, ``float``,
 ``int``, ``bool``, ``datetime.date``/``datetime.datetime``/``datetime.time``/
@@ -29,7 +30,7 @@ from dangvien_cli.core.cells import fold_value as _fold
 from dangvien_cli.core.cells import format_number as _number_text
 from dangvien_cli.core.cells import quote as _quote
 from dangvien_cli.core.cells import show_cell as _shown
-from dangvien_cli.core.dates import looks_like_date, parse_day
+from dangvien_cli.core.dates import looks_like_date, parse_date, parse_day
 from dangvien_cli.core.grades import (
     ACADEMIC,
     CONDUCT,
@@ -51,6 +52,7 @@ __all__ = [
     "parse_code",
     "parse_gender",
     "parse_grade",
+    "parse_join_date",
     "parse_text",
     "parse_yes_no",
     "scale_from_header",
@@ -435,6 +437,47 @@ def parse_gender(value: object) -> str | None:
     if isinstance(value, str):
         return _gender_from_text(value)
     raise ValueProblem(f"{_quote(_shown(value))} không phải giới tính hợp lệ; hãy ghi Nam hoặc Nữ.")
+
+
+# --------------------------------------------------------------------------- Youth Union join date
+
+# A join date known to the month or the year only: "03/2023", "tháng 3/2023", "2023".
+_PARTIAL_JOIN: Final = re.compile(r"(?:tháng\s*)?(?:\d{1,2}\s*[/.-]\s*)?\d{4}", re.IGNORECASE)
+_JOIN_HINT: Final = (
+    "hãy ghi ngày/tháng/năm vào Đoàn (ví dụ 26/03/2022), hoặc để trống nếu chưa vào Đoàn"
+)
+
+
+def parse_join_date(raw: object) -> tuple[bool | None, datetime.date | None, bool]:
+    """What a cell of a join-date column ("Ngày vào Đoàn", "Thời gian vào đoàn") says: (member,
+    join date, whether the date is known only to the month or year). A filled date means a
+    member; a mark (x, Có) a member whose date is not given; Không, Chưa, 0 not a member; a blank
+    cell says nothing."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None, False
+    if isinstance(raw, datetime.datetime):
+        return True, raw.date(), False
+    if isinstance(raw, datetime.date):
+        return True, raw, False
+    text = _shown(raw)
+    if _PARTIAL_JOIN.fullmatch(text):
+        return True, None, True
+    if isinstance(raw, bool) or raw in (0, 1):  # a tick typed as 1 or 0, TRUE or FALSE
+        return parse_yes_no(raw), None, False
+    if isinstance(raw, str) and not looks_like_date(text):
+        try:
+            return parse_yes_no(raw), None, False
+        except ValueProblem:
+            raise ValueProblem(f"“{text}” không phải ngày vào Đoàn; {_JOIN_HINT}.") from None
+    try:
+        parsed = parse_date(raw)  # "29/02/2023": the reason says what is wrong with the date
+    except ValueProblem:
+        if isinstance(raw, str):
+            raise
+        raise ValueProblem(f"“{text}” không phải ngày vào Đoàn; {_JOIN_HINT}.") from None
+    if parsed is None:
+        return None, None, False
+    return True, parsed.date, parsed.date is None
 
 
 # --------------------------------------------------------------------------- text
