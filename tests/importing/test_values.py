@@ -23,16 +23,13 @@ from dangvien_cli.core.dates import BirthDate, _excel_serial_date, parse_date, p
 from dangvien_cli.core.grades import SCALE_CODES, Grade
 from dangvien_cli.core.labels import TERM_LABELS
 from dangvien_cli.core.text import clean
-from dangvien_cli.importing.values import (
+from dangvien_cli.importing.grade_values import (
     default_scale,
     is_ambiguous,
-    parse_code,
-    parse_gender,
     parse_grade,
-    parse_text,
-    parse_yes_no,
     scale_from_header,
 )
+from dangvien_cli.importing.values import parse_code, parse_gender, parse_text, parse_yes_no
 
 D = datetime.date
 NFD = unicodedata.normalize("NFD", "Khá")

@@ -14,13 +14,8 @@ from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.classes import parse_class_name
 from dangvien_cli.core.dates import BirthDate, parse_date, parse_day
 from dangvien_cli.core.grades import SCALE_CODES, Grade
-from dangvien_cli.importing.values import (
-    parse_code,
-    parse_gender,
-    parse_grade,
-    parse_text,
-    parse_yes_no,
-)
+from dangvien_cli.importing.grade_values import parse_grade
+from dangvien_cli.importing.values import parse_code, parse_gender, parse_text, parse_yes_no
 
 D = datetime.date
 dates = st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31))

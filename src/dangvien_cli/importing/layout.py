@@ -241,7 +241,7 @@ def _columns(sheet: Sheet, h: int) -> tuple[list[Column], int]:
     two_rows = _is_second_header(below, name_col)
     groups = _group_labels(sheet, h, top, below, width) if two_rows else {}
     columns: list[Column] = []
-    from dangvien_cli.importing.values import scale_from_header
+    from dangvien_cli.importing.grade_values import scale_from_header
 
     lowers = [_text(below[i]) if two_rows and i < len(below) else "" for i in range(width)]
     owns = [lower or (_text(top[i]) if i < len(top) else "") for i, lower in enumerate(lowers)]

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from dangvien_cli.core.cells import ValueProblem
 from dangvien_cli.core.classes import grade_of_class
+from dangvien_cli.importing.grade_values import default_scale, is_ambiguous, parse_grade
 from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.rows import is_filled, rows_between
-from dangvien_cli.importing.values import default_scale, is_ambiguous, parse_grade
 
 
 def decide_scales(

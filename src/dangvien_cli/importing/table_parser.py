@@ -5,8 +5,8 @@ and the re-import digest that lets an unchanged row skip parsing (PARSER_VERSION
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Iterator, Sequence
+from datetime import date
 from operator import itemgetter
 from typing import Any, Final
 
@@ -15,7 +15,16 @@ from dangvien_cli.core.classes import parse_class_name
 from dangvien_cli.core.dates import BirthDate
 from dangvien_cli.core.grades import Grade
 from dangvien_cli.core.names import name_problem
-from dangvien_cli.core.text import clean, fold
+from dangvien_cli.core.text import clean
+from dangvien_cli.importing.column_parsers import (
+    CACHED_TYPES,
+    Bad,
+    ColumnParser,
+    grade_parser,
+    name_key_of,
+    value_parsers,
+    youth,
+)
 from dangvien_cli.importing.headers import GRADED_FIELDS
 from dangvien_cli.importing.layout import Column, Table
 from dangvien_cli.importing.plausible import parse_birth
@@ -30,11 +39,8 @@ from dangvien_cli.importing.rows import (
 from dangvien_cli.importing.scales import decide_scales
 from dangvien_cli.importing.values import (
     parse_code,
-    parse_gender,
-    parse_grade,
     parse_join_date,
     parse_text,
-    parse_yes_no,
 )
 from dangvien_cli.roster.records import RosterRecord
 
@@ -42,8 +48,9 @@ from dangvien_cli.roster.records import RosterRecord
 # digest (TableParser.digest): a digest stored under another version does not count as
 # unchanged, and the row is compared value by value once (then its digest is rewritten).
 # Bump it whenever the same cells could be read otherwise: a value parser (core.dates,
-# core.calendar, core.classes, importing.values), the plausibility checks (importing.plausible,
-# core.names), header recognition (importing.layout), text cleaning (core.text) or this module.
+# core.calendar, core.classes, importing.values, grade_values, column_parsers), the plausibility
+# checks (importing.plausible, core.names), header recognition (importing.headers, layout),
+# text cleaning (core.text) or this module.
 # tests/importing/test_parser_version.py fails when the parsed form of its golden rows changes
 # while this number does not.
 # 3: Youth Union join dates, "Giới tính" of x marks, rows that are not people.
@@ -53,101 +60,6 @@ PARSER_VERSION: Final = 3
 _MISSING = object()
 _GENDER_MARKS = frozenset({"x", "✓", "✔", "√"})
 _BLANK_GENDER_ROWS = 2000  # a gender column still blank after these rows is not one of marks
-_CACHED_TYPES = frozenset({str, date, datetime})  # cell types whose parse is kept by value
-_CACHE_LIMIT = 4096  # distinct values kept per column (a column of ID numbers stops there)
-
-
-class _Bad:
-    """A cell value that does not parse: the reason, kept like a parsed value."""
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-class _ColumnParser:
-    """Parses the cells of one column, remembering the result for each distinct text or date:
-    a roster repeats its grades, genders, classes and birth dates thousands of times. The
-    parser looks in `cache` itself (for a cell whose type is in _CACHED_TYPES) and calls this
-    only for what is not there."""
-
-    __slots__ = ("cache", "column", "index", "limit", "parse")
-
-    def __init__(self, column: Column, parse: Callable[[object], object], *, cache: bool) -> None:
-        self.column = column
-        self.index = column.index
-        self.parse = parse
-        self.cache: dict[object, object] = {}
-        self.limit = _CACHE_LIMIT if cache else 0
-
-    def __call__(self, raw: object) -> object:
-        try:
-            got = self.parse(raw)
-        except ValueProblem as exc:
-            got = _Bad(exc.reason)
-        if raw.__class__ in _CACHED_TYPES and len(self.cache) < self.limit:
-            self.cache[raw] = got
-        return got
-
-
-_WORD_KEYS: dict[str, str] = {}  # a word of a name → its folded form
-
-
-def _name_key(full_name: str) -> str:
-    """fold(full_name) for a name that is already clean, a word at a time: a roster's names
-    are nearly all different but are made of a few hundred words."""
-    keys = _WORD_KEYS
-    folded = []
-    for word in full_name.split(" "):
-        key = keys.get(word)
-        if key is None:
-            key = fold(word)
-            if len(keys) < 100_000:
-                keys[word] = key
-        folded.append(key)
-    # fold() works a character at a time, then makes the spaces single: the same here.
-    return " ".join(" ".join(folded).split())
-
-
-def _female(raw: object) -> str:
-    return "Nữ" if parse_yes_no(raw) else "Nam"
-
-
-def _youth(raw: object) -> bool:
-    return bool(parse_yes_no(raw))
-
-
-def _grade_parser(kind: str, scale: str) -> Callable[[object], object]:
-    def parse(raw: object) -> object:
-        return parse_grade(raw, kind=kind, scale=scale)
-
-    return parse
-
-
-def _value_parsers(
-    fields: dict[str, Column], *, gender_marks: bool
-) -> list[tuple[str, _ColumnParser]]:
-    """The parsers of the person values a table has, in the order the record has always listed
-    them (the re-import digest depends on it). With `gender_marks`, the "Giới tính" column is
-    read as the "Nữ" column is: x for a girl, blank for a boy."""
-    f = fields
-    plan: list[tuple[str, _ColumnParser]] = []
-    for name, parse in (
-        ("gender", _female if gender_marks else parse_gender),
-        ("ethnicity", parse_text),
-    ):
-        if name in f:
-            plan.append((name, _ColumnParser(f[name], parse, cache=True)))
-    if "female" in f and "gender" not in f:
-        plan.append(("gender", _ColumnParser(f["female"], _female, cache=True)))
-    if "religion" in f:
-        plan.append(("religion", _ColumnParser(f["religion"], parse_text, cache=True)))
-    if "national_id" in f:  # one per person: nothing to remember
-        plan.append(("national_id", _ColumnParser(f["national_id"], parse_code, cache=False)))
-    if "birth_name" in f:  # beside the name in use (headers.settle_names)
-        plan.append(("birth_name", _ColumnParser(f["birth_name"], parse_text, cache=False)))
-    return plan
 
 
 class TableParser:
@@ -195,7 +107,7 @@ class TableParser:
         self._code = f.get("student_code")
         self._name = f.get("full_name")
         self._birth = (
-            _ColumnParser(
+            ColumnParser(
                 f["date_of_birth"],
                 lambda raw: parse_birth(raw, school_year, year_start),
                 cache=True,
@@ -205,22 +117,22 @@ class TableParser:
         )
         # A "Giới tính" column of x and blanks only: x = Nữ, blank = Nam, as school lists write.
         self.gender_marks = "gender" in f and self._gender_is_marks(f["gender"].index)
-        self._values = _value_parsers(f, gender_marks=self.gender_marks)
+        self._values = value_parsers(f, gender_marks=self.gender_marks)
         self._class = (
-            _ColumnParser(f["class_name"], parse_class_name, cache=True)
+            ColumnParser(f["class_name"], parse_class_name, cache=True)
             if class_name is None and "class_name" in f
             else None
         )
-        self._youth = (
-            _ColumnParser(f["youth_union"], _youth, cache=True) if "youth_union" in f else None
+        self.youth = (
+            ColumnParser(f["youth_union"], youth, cache=True) if "youth_union" in f else None
         )
         self._joined = (
-            _ColumnParser(f["youth_union_joined"], parse_join_date, cache=True)
+            ColumnParser(f["youth_union_joined"], parse_join_date, cache=True)
             if "youth_union_joined" in f
             else None
         )
         self._grades = [
-            (_ColumnParser(col, _grade_parser(kind, scale), cache=True), kind, term)
+            (ColumnParser(col, grade_parser(kind, scale), cache=True), kind, term)
             for col, kind, term, scale in self.grade_plan
             if term is not None  # the caller has refused a table whose grades have no term
         ]
@@ -229,7 +141,7 @@ class TableParser:
         same = sorted(
             {
                 c.index
-                for c in (self._name, self._birth, self._class, self._youth, self._joined)
+                for c in (self._name, self._birth, self._class, self.youth, self._joined)
                 if c is not None
             }
             | {c.index for _, c in self._values}
@@ -307,9 +219,9 @@ class TableParser:
         cell = self._class
         if cell is not None:
             raw = cells[cell.index]
-            got = cell.cache.get(raw, _MISSING) if raw.__class__ in _CACHED_TYPES else _MISSING
+            got = cell.cache.get(raw, _MISSING) if raw.__class__ in CACHED_TYPES else _MISSING
             klass = cell(raw) if got is _MISSING else got
-        if klass is None or klass.__class__ is _Bad:
+        if klass is None or klass.__class__ is Bad:
             klass = self.table.context.class_name
         return klass  # type: ignore[return-value]
 
@@ -351,7 +263,7 @@ class TableParser:
         A join date (or a mark in the join-date column) makes a member, whatever the "Đoàn
         viên" column says; it is all a table without that column says."""
         youth: bool | None = None
-        cell = self._youth
+        cell = self.youth
         if cell is not None:
             got = self._read(cell, r, row, errors)
             if got is not _MISSING:
@@ -386,15 +298,15 @@ class TableParser:
         return results
 
     def _read(
-        self, cell: _ColumnParser, r: int, row: list[object], errors: list[RowError]
+        self, cell: ColumnParser, r: int, row: list[object], errors: list[RowError]
     ) -> object:
         """The cell's parsed value (from the column's cache when it has it), or _MISSING once
         its reason is among the row's errors."""
         raw = row[cell.index]
-        got = cell.cache.get(raw, _MISSING) if raw.__class__ in _CACHED_TYPES else _MISSING
+        got = cell.cache.get(raw, _MISSING) if raw.__class__ in CACHED_TYPES else _MISSING
         if got is _MISSING:
             got = cell(raw)
-        if got.__class__ is _Bad:
+        if got.__class__ is Bad:
             self._fail(errors, r, row, cell.column, raw, got.reason)
             return _MISSING
         return got
@@ -522,7 +434,7 @@ class TableParser:
             row=r + 1,
             code=code,
             full_name=full_name,
-            name_key=_name_key(full_name) if full_name else "",
+            name_key=name_key_of(full_name) if full_name else "",
             birth=birth,
             values=values,
             results=results,
