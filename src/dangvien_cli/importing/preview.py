@@ -30,7 +30,7 @@ from dangvien_cli.importing.reader import Sheet, read_workbook
 from dangvien_cli.importing.rows import column_letter
 from dangvien_cli.importing.table_parser import TableParser
 from dangvien_cli.roster.records import RosterRecord, grade_of
-from dangvien_cli.roster.students import given_name_of
+from dangvien_cli.roster.students import StudentRow
 
 SAMPLE = 5  # people shown per table
 
@@ -201,20 +201,27 @@ def _column(column: Column, table: Table) -> PreviewColumn:
 
 
 def _student(record: RosterRecord, school: str | None, year: int | None) -> dict[str, Any]:
-    """A person as `students --json` would show them once imported."""
+    """A person as `students --json` would show them once imported (the same StudentRow)."""
     values = record.values
-    return {
-        "student_code": record.code,
-        "full_name": record.full_name,
-        "school": school,
-        "class_name": values.get("class_name"),
-        "grade": grade_of(record),
-        "school_year": school_year_label(year) if year else None,
-        "date_of_birth": record.birth.iso if record.birth else None,
-        "gender": values.get("gender"),
-        "ethnicity": values.get("ethnicity"),
-        "religion": values.get("religion"),
-        "youth_union_member": record.youth_union,
-        "birth_name": values.get("birth_name"),
-        "given_name": values.get("given_name") or given_name_of(record.full_name),
-    }
+    birth = record.birth
+    return StudentRow(
+        student_id=0,
+        student_code=record.code,
+        full_name=record.full_name,
+        school=school or "",
+        class_name=_text(values.get("class_name")),
+        grade=grade_of(record),
+        school_year=school_year_label(year) if year else None,
+        date_of_birth=birth.date if birth else None,
+        birth_year=birth.year if birth else None,
+        gender=_text(values.get("gender")),
+        ethnicity=_text(values.get("ethnicity")),
+        religion=_text(values.get("religion")),
+        youth_union_member=record.youth_union,
+        birth_name=_text(values.get("birth_name")),
+        stored_given_name=_text(values.get("given_name")),
+    ).as_json() | {"school": school}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
