@@ -3,6 +3,7 @@ the counts of what writing them did, and how a record's grades are stored and lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = [
     "RosterRecord",
     "grade_of",
     "grades_for_log",
+    "person_row",
     "result_row",
     "result_values",
 ]
@@ -54,6 +56,21 @@ class RosterRecord:
 
 # The person columns a roster may hold besides the name and the birth.
 PERSON_FIELDS = ("gender", "ethnicity", "religion", "national_id", "birth_name", "given_name")
+
+
+def person_row(rec: RosterRecord, dob: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """A new person's columns from full_name to the last of PERSON_FIELDS, in the table's
+    order (both ways of writing new students use it: roster.writer and roster.sqlite_bulk);
+    `dob` is the driver's converter of a date of birth."""
+    birth, values = rec.birth, rec.values
+    return (
+        rec.full_name,
+        rec.name_key,
+        None if birth is None else dob(birth.date),
+        None if birth is None else birth.year,
+        *(values.get(f) for f in PERSON_FIELDS),
+    )
+
 
 NO_GRADE = (None, None, None)  # a result's code, scale and rank when the roster has no grade
 

@@ -13,7 +13,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from dangvien_cli.roster.records import NO_GRADE, PERSON_FIELDS, RosterRecord, grade_of
+from dangvien_cli.roster.records import (
+    NO_GRADE,
+    PERSON_FIELDS,
+    RosterRecord,
+    grade_of,
+    person_row,
+)
 
 __all__ = ["BULK_CACHE_KIB", "BULK_ROWS", "FILLED", "Mover", "drop_indexes", "wants_bulk"]
 
@@ -223,22 +229,12 @@ class Mover:
         results: list[tuple[Any, ...]] = []
         youth: list[tuple[Any, ...]] = []
         for rec, digest, sid, pid in zip(records, digests, student_ids, person_ids, strict=True):
-            birth = rec.birth
             values = rec.values
             new.append(
                 (
                     pid,
                     sid,
-                    rec.full_name,
-                    rec.name_key,
-                    None if birth is None else dob(birth.date),
-                    None if birth is None else birth.year,
-                    values.get("gender"),
-                    values.get("ethnicity"),
-                    values.get("religion"),
-                    values.get("national_id"),
-                    values.get("birth_name"),
-                    values.get("given_name"),
+                    *person_row(rec, dob),
                     rec.code,
                     extra(rec.extra) if rec.extra else None,
                     digest,

@@ -40,6 +40,7 @@ from dangvien_cli.roster.records import (
     Counts,
     RosterRecord,
     grade_of,
+    person_row,
     result_row,
 )
 from dangvien_cli.roster.stored import (
@@ -370,24 +371,7 @@ class RosterWriter:
         dob, person_now = self._dob, self._person_now
         people = []
         for rec, pid in zip(records, person_ids, strict=True):
-            birth = rec.birth
-            values = rec.values
-            people.append(
-                (
-                    pid,
-                    rec.full_name,
-                    rec.name_key,
-                    None if birth is None else dob(birth.date),
-                    None if birth is None else birth.year,
-                    values.get("gender"),
-                    values.get("ethnicity"),
-                    values.get("religion"),
-                    values.get("national_id"),
-                    values.get("birth_name"),
-                    values.get("given_name"),
-                    person_now,
-                )
-            )
+            people.append((pid, *person_row(rec, dob), person_now))
         insert_rows(self.session, person_t, PERSON_COLUMNS, people)
         del people
         extra, batch, student_now = self._extra, self.batch_id, self._student_now
